@@ -1,0 +1,1 @@
+"""Exact oracle for logistic regression (placeholder until the oracle lands)."""

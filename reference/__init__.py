@@ -1,1 +1,55 @@
-"""Exact oracle for logistic regression (placeholder until the oracle lands)."""
+"""Exact high-precision oracle for the maths of logistic regression.
+
+Scalar maths (``sigmoid``, ``loss``, ...), problem maths (``cost``, ``gradient``, ``hessian``,
+``logits`` and the linear / squared-error twins), error measures (``round_to_format``,
+``ulp_distance``, ...) and the float thresholds of the logistic functions.  Results are mpmath
+mpf values accurate to ``prec`` bits (128 by default), far beyond float64.
+"""
+
+from .measures import abs_error, bits_of_error, rel_error, round_to_format, ulp, ulp_distance
+from .precision import DEFAULT_PREC, GUARD_BITS, MAX_PREC, correctly_rounded
+from .scalar import (
+    log_sigmoid,
+    loss,
+    loss_derivative,
+    loss_from_logit,
+    sigmoid,
+    sigmoid_derivative,
+    softplus,
+)
+from .thresholds import Thresholds, thresholds
+
+__all__ = [
+    "sigmoid",
+    "log_sigmoid",
+    "softplus",
+    "sigmoid_derivative",
+    "loss",
+    "loss_from_logit",
+    "loss_derivative",
+    "round_to_format",
+    "ulp",
+    "ulp_distance",
+    "bits_of_error",
+    "abs_error",
+    "rel_error",
+    "Thresholds",
+    "thresholds",
+    "FLOAT64",
+    "FLOAT32",
+    "correctly_rounded",
+    "DEFAULT_PREC",
+    "GUARD_BITS",
+    "MAX_PREC",
+]
+
+
+def __getattr__(name: str):
+    # The float thresholds are computed on first use so that importing stays fast.
+    if name in ("FLOAT64", "FLOAT32"):
+        import importlib
+
+        _t = importlib.import_module(__name__ + ".thresholds")
+
+        return getattr(_t, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,231 @@
+"""Load a candidate's source into a fresh module namespace (inside the worker process).
+
+A source is one of:
+
+- a ``.py`` file, run as a module named ``candidate`` (so ``if __name__ == "__main__":`` blocks do not run);
+- a ``.ipynb`` notebook: its code cells, in order, joined into one module.  IPython line magics
+  (``%matplotlib inline``), shell escapes (``!pip install``) and cells that start with a ``%%`` cell
+  magic are skipped; every line keeps its place, so a module line maps back to (cell, line);
+- an importable ``module`` or ``module:attr`` spec, for trusted adapters shipped with the verifier.
+
+Cells are numbered from 1 by their position in the notebook, markdown cells included, as one counts
+them when scrolling.  Errors raised while loading become ``LoadError`` with a message that names the
+file, the cell (for notebooks), the line and the offending text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+import linecache
+import os
+import re
+import sys
+import traceback
+import types
+from dataclasses import dataclass, field
+from types import TracebackType
+
+__all__ = ["LoadError", "LoadedSource", "format_traceback", "is_module_spec", "load", "prepare", "split_spec"]
+
+MODULE_NAME = "candidate"
+_MODULE_SPEC = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*)?$")
+_MAGIC_LINE = re.compile(r"^(\s*)[%!]")
+
+
+class LoadError(Exception):
+    """The source could not be loaded; ``str(error)`` is a message meant for the candidate's author."""
+
+    def __init__(self, message: str, *, type_name: str = "LoadError", traceback_text: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.type_name = type_name
+        self.traceback_text = traceback_text
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """Split ``"path/to/file.py::name"`` into ``("path/to/file.py", "name")``; no ``::`` gives None."""
+    path, sep, name = str(spec).rpartition("::")
+    if not sep:
+        return str(spec), None
+    if not name.isidentifier():
+        raise ValueError(f"spec={spec!r} names {name!r}, which is not a Python identifier")
+    return path, name
+
+
+def is_module_spec(spec: str) -> bool:
+    """True for ``"package.module"`` or ``"package.module:attr"`` that is not an existing file."""
+    spec = str(spec)
+    if spec.endswith((".py", ".ipynb")) or os.path.exists(spec):
+        return False
+    return bool(_MODULE_SPEC.match(spec))
+
+
+@dataclass
+class LoadedSource:
+    """A loaded namespace, plus what is needed to point at lines of the candidate's own code."""
+
+    namespace: dict
+    filename: str  # the name compiled into code objects; "" for module specs
+    display_name: str
+    cells: list[tuple[int, int]] = field(default_factory=list)  # (first module line, cell number)
+    code: types.CodeType | None = None  # compiled source still to run; None once run or for modules
+
+    def execute(self) -> None:
+        """Run the compiled source in its namespace (what importing it would do).  Raises what it raises."""
+        code, self.code = self.code, None
+        if code is not None:
+            exec(code, self.namespace)
+
+    def where(self, lineno: int) -> str:
+        """``"line 7"`` for a file, ``"cell 3, line 2"`` for a notebook."""
+        if not self.cells:
+            return f"line {lineno}"
+        starts = [s for s, _ in self.cells]
+        i = bisect.bisect_right(starts, lineno) - 1
+        if i < 0:
+            return f"line {lineno}"
+        start, cell = self.cells[i]
+        return f"cell {cell}, line {lineno - start + 1}"
+
+    def functions(self) -> list[str]:
+        """Public callables defined by the source itself (not imported into it), sorted."""
+        out = []
+        for name, value in self.namespace.items():
+            if name.startswith("_") or isinstance(value, types.ModuleType) or not callable(value):
+                continue
+            if getattr(value, "__module__", None) == self.namespace.get("__name__"):
+                out.append(name)
+        return sorted(out)
+
+
+def load(spec: str) -> LoadedSource:
+    """Load a ``.py`` file, a notebook or a module spec (see the module docstring) and run it."""
+    loaded = prepare(spec)
+    loaded.execute()
+    return loaded
+
+
+def prepare(spec: str) -> LoadedSource:
+    """Read and compile a source (a module spec is imported) without running the candidate's code.
+
+    Raises LoadError for a missing file, undecodable text, a bad notebook or a syntax error.
+    """
+    spec = str(spec)
+    if is_module_spec(spec):
+        return _load_module(spec)
+    path = os.path.abspath(spec)
+    if not os.path.isfile(path):
+        raise LoadError(f"{spec}: no such file", type_name="FileNotFoundError")
+    if path.endswith(".ipynb"):
+        source, cells = _notebook_source(path)
+    else:
+        source, cells = _read_text(path), []
+    loaded = LoadedSource({}, path, os.path.basename(path), cells)
+    linecache.cache[path] = (len(source), None, source.splitlines(True), path)
+    try:
+        code = compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise LoadError(_syntax_message(exc, loaded), type_name=type(exc).__name__) from None
+    except ValueError as exc:  # source with NUL bytes
+        raise LoadError(f"{loaded.display_name}: {exc}", type_name="ValueError") from None
+    module = types.ModuleType(MODULE_NAME)
+    module.__file__ = path
+    sys.modules[MODULE_NAME] = module  # dataclasses and pickle look classes up here
+    loaded.namespace = module.__dict__
+    directory = os.path.dirname(path)
+    if directory not in sys.path:
+        sys.path.insert(0, directory)  # sibling helper modules, as `python file.py` would find them
+    loaded.code = code
+    return loaded
+
+
+def _load_module(spec: str) -> LoadedSource:
+    modname, _, attr = spec.partition(":")
+    try:
+        module = importlib.import_module(modname)
+    except ImportError as exc:
+        raise LoadError(f"{spec}: cannot import {modname}: {exc}", type_name=type(exc).__name__) from None
+    if not attr:
+        return LoadedSource(module.__dict__, "", modname)
+    if not hasattr(module, attr):
+        raise LoadError(f"{spec}: module {modname} has no attribute {attr!r}", type_name="AttributeError")
+    value = getattr(module, attr)
+    return LoadedSource({"__name__": modname, attr: value}, "", spec)
+
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read: {exc.strerror}", type_name=type(exc).__name__) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"{os.path.basename(path)}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+                        type_name="UnicodeDecodeError") from None
+
+
+def _notebook_source(path: str) -> tuple[str, list[tuple[int, int]]]:
+    import nbformat  # only notebooks pay for this import
+
+    try:
+        nb = nbformat.reads(_read_text(path), as_version=4)
+    except LoadError:
+        raise
+    except Exception as exc:  # nbformat raises a mix of JSON, validation and key errors
+        raise LoadError(f"{os.path.basename(path)}: not a readable notebook: {exc}",
+                        type_name="NotebookError") from None
+    lines: list[str] = []
+    cells: list[tuple[int, int]] = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        text = cell.get("source", "")
+        if isinstance(text, list):
+            text = "".join(text)
+        cell_lines = text.splitlines()
+        if not cell_lines or cell_lines[0].lstrip().startswith("%%"):
+            continue
+        cells.append((len(lines) + 1, number))
+        for line in cell_lines:
+            m = _MAGIC_LINE.match(line)
+            lines.append(f"{m.group(1)}pass  # {line.strip()}" if m else line)
+        lines.append("")  # a cell ends its last statement
+    return "\n".join(lines) + "\n", cells
+
+
+def _syntax_message(exc: SyntaxError, loaded: LoadedSource) -> str:
+    where = loaded.where(exc.lineno) if exc.lineno else "unknown line"
+    msg = f"{loaded.display_name}, {where}: {type(exc).__name__}: {exc.msg}"
+    if exc.text:
+        text = exc.text.rstrip("\n")
+        stripped = text.lstrip()
+        msg += f"\n    {stripped}"
+        if exc.offset and exc.offset > 0:
+            col = max(exc.offset - 1 - (len(text) - len(stripped)), 0)
+            msg += "\n    " + " " * col + "^"
+    return msg
+
+
+def format_traceback(tb: TracebackType | None, loaded: LoadedSource | None, limit_chars: int = 8000) -> str:
+    """The frames of `tb` that are in the candidate's own source, formatted like Python does.
+
+    Notebook frames name the cell and the line within it.  With nothing loaded yet (or a module
+    spec), every frame is kept.
+    """
+    frames = traceback.extract_tb(tb)
+    if loaded is not None and loaded.filename:
+        frames = [f for f in frames if f.filename == loaded.filename]
+    lines = []
+    for f in frames:
+        where = loaded.where(f.lineno or 0) if loaded is not None and loaded.filename else f"line {f.lineno}"
+        name = loaded.display_name if loaded is not None and loaded.filename else f.filename
+        lines.append(f'  File "{name}", {where}, in {f.name}\n')
+        if f.line:
+            lines.append(f"    {f.line.strip()}\n")
+    text = "".join(lines)
+    if len(text) > limit_chars:
+        text = text[: limit_chars // 2] + "\n  ...\n" + text[-limit_chars // 2 :]
+    return text

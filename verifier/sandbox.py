@@ -1,0 +1,513 @@
+"""Run candidate code behind the trust boundary and describe what happened as plain data.
+
+`Worker` imports an untrusted source (``.py``, ``.ipynb``, or ``module:attr``) in a separate process
+and calls its functions; `InProcessExecutor` calls trusted Python callables directly with the same
+judging (strict output conversion, mutation check, captured output and warnings).  Both return
+frozen `LoadOutcome` / `CallOutcome` values: nothing a candidate does raises in the verifier.
+
+Each call of a `Worker` is one request on a private pipe (`verifier.wire`, never pickle).  A call
+that passes its timeout gets SIGKILL on the worker's whole process group; the next call starts a fresh
+worker and loads the source again.  The worker runs in an empty temporary directory with a scrubbed
+environment and the resource limits of `Limits`.
+
+Example::
+
+    with open_executor("submissions/alice.ipynb") as ex:
+        if ex.load().ok and ex.has_function("sigmoid"):
+            out = ex.call("sigmoid", np.linspace(-5, 5, 11))
+            out.status, out.value
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Mapping
+
+from verifier import wire
+from verifier.loader import LoadedSource, is_module_spec, split_spec
+
+__all__ = [
+    "CallOutcome",
+    "CandidateError",
+    "CapturedWarning",
+    "InProcessExecutor",
+    "Limits",
+    "LoadOutcome",
+    "STATUSES",
+    "Worker",
+    "open_executor",
+]
+
+STATUSES = ("ok", "raised", "timeout", "exited", "bad-output", "killed")
+MAX_REPLY_BYTES = 256 << 20
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+                "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS")
+
+
+# ------------------------------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of a worker process; None turns a limit off.
+
+    - `address_space`: bytes of virtual memory (RLIMIT_AS).  A large allocation then fails with
+      MemoryError inside the candidate instead of exhausting the machine.  Default 2 GiB.
+    - `cpu_seconds`: CPU seconds per call (RLIMIT_CPU, moved forward before each call).  A backstop
+      behind the wall-clock timeout, for threads and for a worker whose verifier went away.
+    - `open_files`: open file descriptors (RLIMIT_NOFILE).
+    - `file_size`: bytes in any one file the candidate writes (RLIMIT_FSIZE); beyond it the worker
+      is killed by SIGXFSZ.  Pipes and /dev/null are not files, so printing is not affected.
+    - `processes`: RLIMIT_NPROC.  Linux counts it per *user*, over all of that user's processes and
+      threads, not per worker, and it does not bind root at all; off by default.
+    - `output_bytes`: characters of printed output kept per load or call; the rest is counted.
+    """
+
+    address_space: int | None = 2 << 30
+    cpu_seconds: float | None = 60.0
+    open_files: int | None = 256
+    file_size: int | None = 16 << 20
+    processes: int | None = None
+    output_bytes: int = 64 << 10
+
+    def __post_init__(self) -> None:
+        for name in ("address_space", "cpu_seconds", "open_files", "file_size", "processes"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f"Limits({name}={value!r}): pass a positive number, or None for no limit")
+        if not (isinstance(self.output_bytes, int) and self.output_bytes >= 0):
+            raise ValueError(f"Limits(output_bytes={self.output_bytes!r}): pass a non-negative int")
+
+
+@dataclass(frozen=True)
+class CandidateError:
+    """What went wrong in candidate code: exception type name, message, and its own traceback frames."""
+
+    type: str
+    message: str
+    traceback: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CapturedWarning:
+    """A warning raised during a load or call, e.g. RuntimeWarning 'overflow encountered in exp'."""
+
+    category: str
+    message: str
+    filename: str = ""
+    lineno: int = 0
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """The result of importing a source: `ok`, or the `error`; what it printed; seconds taken."""
+
+    ok: bool
+    error: CandidateError | None
+    stdout: str
+    elapsed: float
+    warnings: tuple[CapturedWarning, ...] = ()
+    status: str = "ok"  # for a failed load, the call status it stands for: raised, exited, timeout, killed
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """The result of one call.
+
+    - `status`: "ok", "raised", "timeout", "exited" (sys.exit, os._exit, crash), "bad-output"
+      (returned something that is not a plain number/array/container), "killed" (a resource limit).
+    - `value`: the returned wire value when status is "ok", else None.
+    - `error`: a CandidateError unless status is "ok".
+    - `stdout`: what the call printed to stdout and stderr, interleaved, capped.
+    - `warnings`: CapturedWarning records.
+    - `mutated`: positions (int) and keyword names (str) of arguments the call changed in place.
+    - `elapsed`: seconds inside the candidate's function (wall time to the kill for a timeout).
+    """
+
+    status: str
+    value: Any
+    error: CandidateError | None
+    stdout: str
+    warnings: tuple[CapturedWarning, ...]
+    mutated: tuple[int | str, ...]
+    elapsed: float
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _error(data: Any) -> CandidateError | None:
+    if type(data) is not dict:
+        return None
+    return CandidateError(str(data.get("type", "")), str(data.get("message", "")), str(data.get("traceback", "")))
+
+
+def _warnings(data: Any) -> tuple[CapturedWarning, ...]:
+    out = []
+    for w in data or ():
+        if type(w) is dict:
+            out.append(CapturedWarning(str(w.get("category", "")), str(w.get("message", "")),
+                                       str(w.get("filename", "")), int(w.get("lineno", 0) or 0),
+                                       int(w.get("count", 1) or 1)))
+    return tuple(out)
+
+
+def _call_outcome(reply: dict) -> CallOutcome:
+    status = reply.get("status")
+    if status not in STATUSES:
+        raise wire.WireError(f"reply with unknown status {status!r}")
+    return CallOutcome(
+        status=status,
+        value=reply.get("value") if status == "ok" else None,
+        error=_error(reply.get("error")),
+        stdout=str(reply.get("stdout", "")),
+        warnings=_warnings(reply.get("warnings")),
+        mutated=tuple(m for m in reply.get("mutated") or () if type(m) in (int, str)),
+        elapsed=float(reply.get("elapsed", 0.0)),
+    )
+
+
+def _failed_call(status: str, error: CandidateError | None, elapsed: float = 0.0, stdout: str = "") -> CallOutcome:
+    return CallOutcome(status, None, error, stdout, (), (), elapsed)
+
+
+# ------------------------------------------------------------------------------------------- worker
+
+
+class _Died(Exception):
+    def __init__(self, status: str, error: CandidateError):
+        super().__init__(str(error))
+        self.status, self.error = status, error
+
+
+class _TimedOut(Exception):
+    pass
+
+
+def _death(returncode: int | None, when: str) -> _Died:
+    """Describe how the worker process ended, as a call status and an error."""
+    if returncode is None:
+        return _Died("exited", CandidateError("BrokenChannel", f"broke the worker's reply channel {when}"))
+    if returncode >= 0:
+        return _Died("exited", CandidateError("ProcessExit", f"the process exited with code {returncode} {when}"))
+    sig = -returncode
+    try:
+        name = signal.Signals(sig).name
+    except ValueError:
+        name = f"signal {sig}"
+    if sig == signal.SIGXCPU:
+        return _Died("killed", CandidateError("CPULimit", f"exceeded the CPU time limit {when} ({name})"))
+    if sig == signal.SIGXFSZ:
+        return _Died("killed", CandidateError("FileSizeLimit", f"wrote a file larger than the limit {when} ({name})"))
+    if sig == signal.SIGKILL:
+        return _Died("killed", CandidateError("Killed", f"the process was killed by {name} {when} "
+                                                        "(often the system running out of memory)"))
+    return _Died("exited", CandidateError("Crash", f"the process died from {name} {when}"))
+
+
+class Worker:
+    """An untrusted source loaded in its own process.
+
+    - `source`: a path to a ``.py`` or ``.ipynb`` file, optionally ``"path::name"`` (the name is kept
+      as `function_name`), or an importable ``"module"`` / ``"module:attr"`` spec.
+    - `call_timeout`, `load_timeout`: wall-clock seconds before the worker is killed.
+    - `limits`: resource limits of the worker process.
+    A Worker is a context manager; `close` kills the process and removes its directory.
+    """
+
+    def __init__(self, source: str | os.PathLike, *, call_timeout: float = 5.0, load_timeout: float = 20.0,
+                 limits: Limits = Limits()):
+        if not isinstance(source, (str, os.PathLike)):
+            raise TypeError(f"source={source!r}: pass a path, 'path::name' or 'module:attr' string")
+        for name, value in (("call_timeout", call_timeout), ("load_timeout", load_timeout)):
+            if not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f"{name}={value!r}: pass a positive number of seconds")
+        if not isinstance(limits, Limits):
+            raise TypeError(f"limits={limits!r}: pass a verifier.sandbox.Limits")
+        text, self.function_name = split_spec(os.fspath(source))
+        self.source = text if is_module_spec(text) else os.path.abspath(text)
+        self.call_timeout = float(call_timeout)
+        self.load_timeout = float(load_timeout)
+        self.limits = limits
+        self.starts = 0  # processes started so far
+        self._proc: subprocess.Popen | None = None
+        self._requests: Any = None
+        self._replies: Any = None
+        self._tmp: str | None = None
+        self._load: LoadOutcome | None = None
+
+    # -- public interface
+
+    def load(self) -> LoadOutcome:
+        """Import the source in a worker (once; later calls return the first outcome)."""
+        if self._load is None:
+            self._load = self._start_and_load()
+        return self._load
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        """Call function `name` of the source with wire values; never raises for what the candidate does.
+
+        Arguments that cannot cross the wire raise wire.WireError (a bug in the caller).
+        """
+        body = wire.encode({"op": "call", "name": str(name), "args": list(args), "kwargs": kwargs,
+                            "cpu_seconds": self.limits.cpu_seconds})
+        failed = self._ensure_loaded()
+        if failed is not None:
+            return failed
+        start = time.perf_counter()
+        try:
+            reply = self._request(body, self.call_timeout)
+            return _call_outcome(reply)
+        except _TimedOut:
+            return _failed_call("timeout", CandidateError("Timeout", f"did not return within {self.call_timeout:g} s"),
+                                time.perf_counter() - start)
+        except _Died as died:
+            return _failed_call(died.status, died.error, time.perf_counter() - start)
+
+    def has_function(self, name: str) -> bool:
+        """Whether the loaded source defines a callable `name` (False when it did not load)."""
+        return bool(self._query({"op": "has", "name": str(name)}, False))
+
+    def functions(self) -> tuple[str, ...]:
+        """Names of the public callables the source defines itself, sorted."""
+        names = self._query({"op": "functions"}, [])
+        return tuple(n for n in names if type(n) is str)
+
+    def close(self) -> None:
+        """Stop the worker process and remove its directory.  Safe to call twice."""
+        self._stop()
+
+    def __enter__(self) -> "Worker":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self._stop()
+        except Exception:
+            pass
+
+    def __repr__(self) -> str:
+        return f"Worker({self.source!r}, call_timeout={self.call_timeout:g})"
+
+    # -- process management
+
+    def _query(self, msg: dict, default: Any) -> Any:
+        if self._ensure_loaded() is not None:
+            return default
+        try:
+            return self._request(wire.encode(msg), self.call_timeout).get("value", default)
+        except (_TimedOut, _Died):
+            return default
+
+    def _ensure_loaded(self) -> CallOutcome | None:
+        """Have a live worker with the source loaded; else the CallOutcome that stands for the failure."""
+        if self._proc is not None and self._load is not None and self._load.ok:
+            return None
+        outcome = self._start_and_load()
+        if self._load is None or not self._load.ok:
+            self._load = outcome
+        if outcome.ok:
+            return None
+        return _failed_call(outcome.status, outcome.error, 0.0, outcome.stdout)
+
+    def _start_and_load(self) -> LoadOutcome:
+        self._stop()
+        start = time.perf_counter()
+        try:
+            self._spawn()
+            reply = self._request(wire.encode({
+                "op": "load", "source": self.source, "output_cap": self.limits.output_bytes,
+                "limits": {"address_space": self.limits.address_space, "open_files": self.limits.open_files,
+                           "file_size": self.limits.file_size, "processes": self.limits.processes},
+            }), self.load_timeout)
+        except _TimedOut:
+            return LoadOutcome(False, CandidateError("Timeout", f"loading did not finish within {self.load_timeout:g} s"),
+                               "", time.perf_counter() - start, status="timeout")
+        except _Died as died:
+            return LoadOutcome(False, died.error, "", time.perf_counter() - start, status=died.status)
+        error = _error(reply.get("error"))
+        ok = bool(reply.get("ok")) and error is None
+        status = "ok" if ok else ("exited" if error is not None and error.type == "SystemExit" else "raised")
+        if not ok:
+            self._stop()
+        return LoadOutcome(ok, error, str(reply.get("stdout", "")), float(reply.get("elapsed", 0.0)),
+                           _warnings(reply.get("warnings")), status)
+
+    def _spawn(self) -> None:
+        self._tmp = tempfile.mkdtemp(prefix="verifier-worker-")
+        env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": self._tmp,
+            "TMPDIR": self._tmp,
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "PYTHONPATH": _PACKAGE_ROOT,
+            "PYTHONHASHSEED": "0",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONNOUSERSITE": "1",
+            "PYTHONIOENCODING": "utf-8",
+            "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": self._tmp,
+            **{var: "1" for var in _THREAD_VARS},
+        }
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        stderr_path = os.path.join(self._tmp, ".worker-stderr")
+        try:
+            with open(stderr_path, "wb") as stderr:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-s", "-m", "verifier.worker", str(req_r), str(rep_w)],
+                    pass_fds=(req_r, rep_w), cwd=self._tmp, env=env, stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True, close_fds=True,
+                )
+        finally:
+            os.close(req_r)
+            os.close(rep_w)
+        self._requests = open(req_w, "wb", buffering=0)
+        self._replies = open(rep_r, "rb", buffering=0)
+        self.starts += 1
+
+    def _request(self, body: bytes, timeout: float) -> dict:
+        """Send one request and wait for its reply; _TimedOut / _Died leave the worker stopped."""
+        try:
+            wire.send_body(self._requests, body)
+            reply = wire.recv(self._replies, MAX_REPLY_BYTES, timeout=timeout)
+        except wire.WireTimeout:
+            self._stop()
+            raise _TimedOut() from None
+        except (wire.WireError, OSError):  # closed, broken pipe, or garbage on the channel
+            raise self._died() from None
+        if type(reply) is not dict:
+            raise self._died() from None
+        return reply
+
+    def _died(self) -> _Died:
+        proc = self._proc
+        returncode = None
+        if proc is not None:
+            try:
+                returncode = proc.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                returncode = None
+        died = _death(returncode, "during the call" if self._load is not None else "while loading")
+        if returncode is not None and returncode > 0 and self._load is None:
+            tail = self._stderr_tail()
+            if tail:
+                died = _Died(died.status, CandidateError(died.error.type, died.error.message, tail))
+        self._stop()
+        return died
+
+    def _stderr_tail(self) -> str:
+        try:
+            with open(os.path.join(self._tmp or "", ".worker-stderr"), "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(f.tell() - 4000, 0))
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            try:  # the whole session: the worker and anything the candidate started
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                proc.wait(timeout=5.0)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for f in (self._requests, self._replies):
+            if f is not None:
+                try:
+                    f.close()
+                except OSError:
+                    pass
+        self._requests = self._replies = None
+        tmp, self._tmp = self._tmp, None
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------- in process
+
+
+class InProcessExecutor:
+    """Trusted Python callables, judged like a Worker's but called in this process.
+
+    `functions` maps names to callables, e.g. ``InProcessExecutor({"sigmoid": scipy.special.expit})``.
+    Arguments and results cross through the wire format (the callable gets copies; float32 stays
+    float32), output is captured, warnings recorded and mutation checked as in a Worker.  There is no
+    process: timeouts and resource limits are not enforced, and a callable that hangs hangs the
+    caller.  Not thread-safe (it swaps sys.stdout and the warnings filters during a call).
+    """
+
+    def __init__(self, functions: Mapping[str, Callable], *, limits: Limits = Limits(), **ignored: Any):
+        if not isinstance(functions, Mapping) or not all(callable(f) for f in functions.values()):
+            raise TypeError(f"functions={functions!r}: pass a dict of name -> callable")
+        self._functions = {str(k): v for k, v in functions.items()}
+        self.limits = limits
+        self.function_name = next(iter(self._functions), None) if len(self._functions) == 1 else None
+        self._loaded = LoadedSource(dict(self._functions), "", "in-process")
+
+    def load(self) -> LoadOutcome:
+        return LoadOutcome(True, None, "", 0.0)
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        from verifier.worker import run_call
+
+        fn = self._functions.get(name)
+        if fn is None:
+            return _failed_call("raised", CandidateError("NameError", f"no function {name!r} was given"))
+        sent = wire.decode(wire.encode({"args": list(args), "kwargs": kwargs}))
+        reply = run_call(fn, sent["args"], sent["kwargs"], self._loaded, self.limits.output_bytes)
+        try:
+            reply = wire.decode(wire.encode(reply))
+        except wire.WireError as exc:
+            reply.update(status="bad-output", value=None,
+                         error={"type": "BadOutput", "message": f"returned a value that cannot be sent: {exc}"})
+        return _call_outcome(reply)
+
+    def has_function(self, name: str) -> bool:
+        return name in self._functions
+
+    def functions(self) -> tuple[str, ...]:
+        return tuple(sorted(self._functions))
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "InProcessExecutor":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def open_executor(candidate: Any, **kw: Any) -> Worker | InProcessExecutor:
+    """A Worker for a path / ``"path::name"`` / ``"module:attr"`` string; an InProcessExecutor for a
+    callable (named by its ``__name__``) or a dict of name -> callable.  `kw` goes to the constructor."""
+    if isinstance(candidate, (str, os.PathLike)):
+        return Worker(candidate, **kw)
+    if isinstance(candidate, Mapping):
+        return InProcessExecutor(candidate, **kw)
+    if callable(candidate):
+        return InProcessExecutor({getattr(candidate, "__name__", "function"): candidate}, **kw)
+    raise TypeError(f"candidate={candidate!r}: pass a path, 'module:attr', a callable or a dict of callables")

@@ -1,0 +1,359 @@
+"""The only data format that crosses between the verifier and a candidate's worker process.
+
+No pickle, ever: unpickling bytes written by a child runs the child's code in the parent.  A frame is
+an 8-byte little-endian length, then a body:
+
+    b"LRW1" | uint32 header length | JSON header | raw array buffers
+
+The header is a tree of plain JSON values (None, bool, int, finite float, str) and tagged objects
+``{"t": tag, ...}`` for everything JSON cannot say exactly: non-finite floats, tuples, lists, dicts,
+numpy scalars (with their dtype, so float32 stays float32) and arrays (dtype, shape, and the offset
+of their bytes in the buffer region).  Only numeric and bool dtypes travel; object, structured, void,
+string and complex dtypes are refused.  Decoding is defensive: any malformed frame raises
+``WireError``; it never runs code, never trusts a length, and copies array bytes out of the frame.
+
+``from_candidate`` is the strict gate for values returned by candidate code: exact types only, no
+method of the candidate's object is called.  It raises ``BadOutput`` naming what was returned.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import select
+import struct
+import time
+from typing import Any, BinaryIO
+
+import numpy as np
+
+__all__ = [
+    "ALLOWED_DTYPES",
+    "BadOutput",
+    "WireClosed",
+    "WireError",
+    "WireTimeout",
+    "decode",
+    "encode",
+    "from_candidate",
+    "recv",
+    "send",
+    "type_name",
+]
+
+MAGIC = b"LRW1"
+MAX_DEPTH = 64
+MAX_NODES = 1_000_000
+MAX_STR = 1 << 20  # characters in one string
+MAX_NDIM = 32
+DEFAULT_MAX_BYTES = 1 << 30
+
+_LEN = struct.Struct("<Q")
+_HDR = struct.Struct("<I")
+
+# dtype.str of every dtype allowed on the wire (native little-endian spelling).
+ALLOWED_DTYPES = frozenset(
+    np.dtype(t).str
+    for t in ("f2", "f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1")
+)
+_SCALAR_TYPES = {
+    id(t): t
+    for t in (
+        np.float16, np.float32, np.float64,
+        np.int8, np.int16, np.int32, np.int64,
+        np.uint8, np.uint16, np.uint32, np.uint64,
+        np.bool_,
+    )
+}
+
+
+class WireError(ValueError):
+    """A frame or value that the wire format cannot carry, or a malformed frame."""
+
+
+class WireClosed(WireError):
+    """The other end closed the channel before a frame began."""
+
+
+class WireTimeout(WireError):
+    """No complete frame arrived before the deadline."""
+
+
+class BadOutput(ValueError):
+    """Candidate code returned something that is not a plain number, array or container of them."""
+
+
+# --------------------------------------------------------------------------------------------- encode
+
+
+def encode(value: Any) -> bytes:
+    """Encode a wire value (see module docstring) as a frame body; raise WireError if not allowed."""
+    buffers: list[bytes] = []
+    state = [0, 0]  # nodes seen, bytes of buffers
+    tree = _enc(value, buffers, state, 0)
+    try:
+        header = json.dumps(tree, allow_nan=False, separators=(",", ":")).encode()
+    except (ValueError, TypeError) as exc:  # e.g. an int too large for str()
+        raise WireError(f"cannot encode value: {exc}") from None
+    return b"".join([MAGIC, _HDR.pack(len(header)), header, *buffers])
+
+
+def _enc(x: Any, buffers: list[bytes], state: list[int], depth: int) -> Any:
+    state[0] += 1
+    if state[0] > MAX_NODES:
+        raise WireError(f"value has more than {MAX_NODES} nodes")
+    if depth > MAX_DEPTH:
+        raise WireError(f"value is nested deeper than {MAX_DEPTH}")
+    t = type(x)
+    if x is None or t is bool or t is int:
+        return x
+    if t is float:
+        return x if math.isfinite(x) else {"t": "f", "v": repr(x)}
+    if t is str:
+        if len(x) > MAX_STR:
+            raise WireError(f"string of {len(x)} characters exceeds the cap of {MAX_STR}")
+        return x
+    if t is np.ndarray:
+        dt = _wire_dtype(x.dtype)
+        data = np.ascontiguousarray(x, dtype=dt).tobytes()
+        offset = state[1]
+        state[1] += len(data)
+        buffers.append(data)
+        return {"t": "a", "d": dt.str, "s": list(x.shape), "o": offset, "n": len(data)}
+    if id(t) in _SCALAR_TYPES and _SCALAR_TYPES[id(t)] is t:
+        dt = _wire_dtype(x.dtype)
+        return {"t": "s", "d": dt.str, "v": np.asarray(x, dtype=dt).tobytes().hex()}
+    if t is list or t is tuple:
+        return {"t": "l" if t is list else "u", "v": [_enc(v, buffers, state, depth + 1) for v in x]}
+    if t is dict:
+        keys = list(x)
+        for k in keys:
+            if type(k) is not str:
+                raise WireError(f"dict key of type {type_name(k)} is not a str")
+        return {"t": "d", "k": keys, "v": [_enc(x[k], buffers, state, depth + 1) for k in keys]}
+    raise WireError(f"a value of type {type_name(x)} cannot cross the wire")
+
+
+def _wire_dtype(dt: np.dtype) -> np.dtype:
+    native = dt.newbyteorder("=") if dt.byteorder not in ("=", "|") else dt
+    if native.str not in ALLOWED_DTYPES:
+        raise WireError(f"arrays of dtype {dt} cannot cross the wire (numeric and bool dtypes only)")
+    return native
+
+
+# --------------------------------------------------------------------------------------------- decode
+
+
+def decode(body: bytes | bytearray | memoryview) -> Any:
+    """Decode a frame body made by `encode`; raise WireError on anything malformed."""
+    mv = memoryview(body)
+    if len(mv) < 8 or bytes(mv[:4]) != MAGIC:
+        raise WireError("frame does not start with the wire magic")
+    (hlen,) = _HDR.unpack(mv[4:8])
+    if hlen > len(mv) - 8:
+        raise WireError("header length runs past the end of the frame")
+    try:
+        tree = json.loads(bytes(mv[8 : 8 + hlen]), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError, UnicodeDecodeError) as exc:
+        raise WireError(f"header is not valid JSON: {exc}") from None
+    data = mv[8 + hlen :]
+    try:
+        return _dec(tree, data, [0], 0)
+    except WireError:
+        raise
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as exc:
+        raise WireError(f"malformed value in frame: {type(exc).__name__}: {exc}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise WireError(f"bare {name} in header")
+
+
+def _dec(node: Any, data: memoryview, count: list[int], depth: int) -> Any:
+    count[0] += 1
+    if count[0] > MAX_NODES or depth > MAX_DEPTH:
+        raise WireError("value is too large or too deeply nested")
+    t = type(node)
+    if node is None or t is bool or t is int or t is float:
+        return node
+    if t is str:
+        if len(node) > MAX_STR:
+            raise WireError("string exceeds the cap")
+        return node
+    if t is not dict:
+        raise WireError(f"unexpected JSON {t.__name__} in header")
+    tag = node.get("t")
+    if tag == "f":
+        _keys(node, {"t", "v"})
+        if node["v"] not in ("inf", "-inf", "nan"):
+            raise WireError(f"bad non-finite float {node['v']!r}")
+        return float(node["v"])
+    if tag in ("l", "u"):
+        _keys(node, {"t", "v"})
+        items = node["v"]
+        if type(items) is not list:
+            raise WireError("sequence node without a list of items")
+        out = [_dec(v, data, count, depth + 1) for v in items]
+        return out if tag == "l" else tuple(out)
+    if tag == "d":
+        _keys(node, {"t", "k", "v"})
+        keys, vals = node["k"], node["v"]
+        if type(keys) is not list or type(vals) is not list or len(keys) != len(vals):
+            raise WireError("dict node with mismatched keys and values")
+        if any(type(k) is not str for k in keys) or len(set(keys)) != len(keys):
+            raise WireError("dict node with non-str or repeated keys")
+        return {k: _dec(v, data, count, depth + 1) for k, v in zip(keys, vals)}
+    if tag == "s":
+        _keys(node, {"t", "d", "v"})
+        dt = _decode_dtype(node["d"])
+        raw = bytes.fromhex(node["v"]) if type(node["v"]) is str else None
+        if raw is None or len(raw) != dt.itemsize:
+            raise WireError("scalar node with the wrong number of bytes")
+        return np.frombuffer(raw, dtype=dt)[0]
+    if tag == "a":
+        _keys(node, {"t", "d", "s", "o", "n"})
+        dt = _decode_dtype(node["d"])
+        shape, off, n = node["s"], node["o"], node["n"]
+        if (
+            type(shape) is not list
+            or len(shape) > MAX_NDIM
+            or any(type(d) is not int or d < 0 for d in shape)
+            or type(off) is not int
+            or type(n) is not int
+            or off < 0
+            or n < 0
+            or off + n > len(data)
+            or math.prod(shape) * dt.itemsize != n
+        ):
+            raise WireError("array node with inconsistent shape, offset or length")
+        return np.frombuffer(data[off : off + n], dtype=dt).reshape(shape).copy()
+    raise WireError(f"unknown node tag {tag!r}")
+
+
+def _keys(node: dict, expected: set[str]) -> None:
+    if node.keys() != expected:
+        raise WireError(f"node has keys {sorted(node)}, expected {sorted(expected)}")
+
+
+def _decode_dtype(code: Any) -> np.dtype:
+    if type(code) is not str or code not in ALLOWED_DTYPES:
+        raise WireError(f"dtype {code!r} is not allowed on the wire")
+    return np.dtype(code)
+
+
+# ------------------------------------------------------------------------------------------- channel
+
+
+def send(fileobj: BinaryIO, msg: Any) -> None:
+    """Write one frame holding `msg` to a binary file object (raw or buffered) and flush it."""
+    body = encode(msg)
+    _write_all(fileobj, _LEN.pack(len(body)) + body)
+
+
+def send_body(fileobj: BinaryIO, body: bytes) -> None:
+    """Write one frame whose body was already made by `encode`."""
+    _write_all(fileobj, _LEN.pack(len(body)) + body)
+
+
+def _write_all(fileobj: BinaryIO, data: bytes) -> None:
+    mv = memoryview(data)
+    while mv:
+        n = fileobj.write(mv)
+        if n is None:  # non-blocking raw file with a full pipe
+            select.select([], [fileobj], [])
+            continue
+        mv = mv[n:]
+    fileobj.flush()
+
+
+def recv(fileobj: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float | None = None) -> Any:
+    """Read and decode one frame.
+
+    - `max_bytes`: frames announcing a larger body raise WireError without reading it.
+    - `timeout`: seconds for the whole frame; needs an unbuffered file (``open(fd, "rb", 0)``),
+      raises WireTimeout when it passes.  None blocks.
+    End of file before the first byte raises WireClosed; inside a frame, WireError.
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    prefix = _read_exact(fileobj, _LEN.size, deadline, first=True)
+    (size,) = _LEN.unpack(prefix)
+    if size > max_bytes:
+        raise WireError(f"frame of {size} bytes exceeds the limit of {max_bytes}")
+    return decode(_read_exact(fileobj, size, deadline, first=False))
+
+
+def _read_exact(fileobj: BinaryIO, n: int, deadline: float | None, first: bool) -> bytearray:
+    buf = bytearray()
+    fd = fileobj.fileno() if deadline is not None else -1
+    while len(buf) < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            ready = select.select([fd], [], [], max(left, 0.0))[0] if left > 0 else []
+            if not ready:
+                raise WireTimeout("no complete frame before the deadline")
+            chunk = os.read(fd, min(n - len(buf), 1 << 20))
+        else:
+            chunk = fileobj.read(n - len(buf))
+        if not chunk:
+            if first and not buf:
+                raise WireClosed("channel closed")
+            raise WireError(f"channel closed inside a frame ({len(buf)} of {n} bytes)")
+        buf += chunk
+    return buf
+
+
+# -------------------------------------------------------------------------------- candidate values
+
+
+def type_name(x: Any) -> str:
+    """The name of type(x), read without running any code the type may define."""
+    return type.__dict__["__qualname__"].__get__(type(x), type)
+
+
+def from_candidate(x: Any, *, copy: bool = False) -> Any:
+    """Check a value returned by candidate code and return it as a wire value.
+
+    Exact types only: None, bool, int, float, str, np.ndarray of a numeric or bool dtype, numpy
+    numeric scalars, and list/tuple/dict-with-str-keys of those.  Subclasses, objects with
+    ``__array__`` or ``__float__``, generators and anything else raise BadOutput naming the type.
+    No method of the value is called.  `copy=True` copies arrays, so later changes by the candidate
+    to its own objects do not reach the result.
+    """
+    state = [0]
+    return _strict(x, "", copy, state, 0)
+
+
+def _strict(x: Any, where: str, copy: bool, state: list[int], depth: int) -> Any:
+    state[0] += 1
+    if state[0] > MAX_NODES or depth > MAX_DEPTH:
+        raise BadOutput(f"returned a value that is too large or too deeply nested{_at(where)}")
+    t = type(x)
+    if x is None or t is bool or t is int or t is float:
+        return x
+    if t is str:
+        return x if len(x) <= MAX_STR else x[:MAX_STR]
+    if t is np.ndarray:
+        dt = x.dtype
+        if dt.str not in ALLOWED_DTYPES and dt.newbyteorder("=").str not in ALLOWED_DTYPES:
+            raise BadOutput(f"returned an array of dtype {dt}{_at(where)}, not a numeric array")
+        return x.copy() if copy else x
+    if id(t) in _SCALAR_TYPES and _SCALAR_TYPES[id(t)] is t:
+        return x
+    if t is list or t is tuple:
+        out = [_strict(v, f"{where}[{i}]", copy, state, depth + 1) for i, v in enumerate(x)]
+        return out if t is list else tuple(out)
+    if t is dict:
+        out = {}
+        for k, v in dict.items(x):
+            if type(k) is not str:
+                raise BadOutput(f"returned a dict with a key of type {type_name(k)}{_at(where)}")
+            out[k] = _strict(v, f"{where}[{k!r}]", copy, state, depth + 1)
+        return out
+    if issubclass(t, np.generic):  # a numpy scalar type that is not numeric (complex, str, object)
+        raise BadOutput(f"returned a numpy {type_name(x)} scalar{_at(where)}, not a real number")
+    raise BadOutput(f"returned an object of type {type_name(x)}{_at(where)}, not a number or array")
+
+
+def _at(where: str) -> str:
+    return f" at {where}" if where else ""

@@ -1,0 +1,326 @@
+"""The worker process that imports and calls candidate code.
+
+Started by `verifier.sandbox.Worker` as ``python -m verifier.worker FD_IN FD_OUT``: requests arrive
+on FD_IN and replies leave on FD_OUT, both private pipes, in the `verifier.wire` format.  File
+descriptors 1 and 2 point to /dev/null once the worker is running, and ``sys.stdout`` and
+``sys.stderr`` are capped buffers while candidate code runs, so nothing the candidate prints can
+reach the channel or fill a pipe.
+
+Requests (dicts): ``{"op": "load", "source", "output_cap", "limits"}``, ``{"op": "call", "name",
+"args", "kwargs", "cpu_seconds"}``, ``{"op": "has", "name"}``, ``{"op": "functions"}``,
+``{"op": "exit"}``.  Every request gets exactly one reply dict.  `run_call` is shared with the
+in-process executor so both judge a call the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import warnings
+from typing import Any, Callable
+
+import numpy as np  # before any candidate code, so the candidate cannot shadow it
+
+from verifier import wire
+from verifier.loader import LoadedSource, LoadError, format_traceback, prepare
+
+MAX_MESSAGE = 2000  # characters of an exception message kept
+MAX_WARNINGS = 50  # distinct warnings kept per call
+MAX_REPLY_BYTES = 256 << 20
+
+
+class CappedText:
+    """A text stream that keeps the first `cap` characters written and counts the rest."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+        self.parts: list[str] = []
+        self.kept = 0
+        self.total = 0
+
+    def write(self, s: Any) -> int:
+        if type(s) is not str:
+            s = str(s)
+        n = len(s)
+        self.total += n
+        room = self.cap - self.kept
+        if room > 0:
+            piece = s[:room]
+            self.parts.append(piece)
+            self.kept += len(piece)
+        return n
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError("captured output has no file descriptor")
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+    def getvalue(self) -> str:
+        text = "".join(self.parts)
+        if self.total > self.kept:
+            text += f"\n[output truncated: {self.total} characters written, first {self.kept} kept]\n"
+        return text
+
+
+class Capture:
+    """Redirect sys.stdout/sys.stderr to one CappedText and record warnings, for one block."""
+
+    def __init__(self, cap: int):
+        self.text = CappedText(cap)
+        self.warnings: list[dict] = []
+
+    def __enter__(self) -> "Capture":
+        self._saved = (sys.stdout, sys.stderr)
+        self._catch = warnings.catch_warnings()
+        self._catch.__enter__()
+        warnings.simplefilter("always")
+        warnings.showwarning = self._record
+        sys.stdout = sys.stderr = self.text
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        sys.stdout, sys.stderr = self._saved
+        self._catch.__exit__(None, None, None)
+
+    def _record(self, message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                line: Any = None) -> None:
+        try:
+            cat = category.__name__ if isinstance(category, type) else wire.type_name(category)
+            text = _truncate(str(message), MAX_MESSAGE)
+        except Exception:  # a warning object whose __str__ fails
+            cat, text = "Warning", "<unprintable warning>"
+        entry = {"category": cat, "message": text, "filename": str(filename), "lineno": int(lineno or 0)}
+        for seen in self.warnings:
+            if all(seen[k] == entry[k] for k in ("category", "message", "filename", "lineno")):
+                seen["count"] += 1
+                return
+        if len(self.warnings) < MAX_WARNINGS:
+            entry["count"] = 1
+            self.warnings.append(entry)
+
+
+def describe_exception(exc: BaseException, loaded: LoadedSource | None) -> dict:
+    """Type name, truncated message and the candidate's own traceback frames, as plain data."""
+    try:
+        message = str(exc)
+    except BaseException:
+        message = "<exception message could not be printed>"
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next  # the worker's own frames
+    return {
+        "type": wire.type_name(exc),
+        "message": _truncate(message, MAX_MESSAGE),
+        "traceback": format_traceback(tb, loaded),
+    }
+
+
+def describe_exit(exc: SystemExit, when: str) -> dict:
+    code = exc.code
+    shown = code if code is None or type(code) in (int, str) else wire.type_name(code)
+    return {"type": "SystemExit", "message": f"called sys.exit({shown!r}) {when}", "traceback": "",
+            "code": code if type(code) is int else (0 if code is None else 1)}
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... [{len(text)} characters]"
+
+
+def _snapshot(value: Any) -> bytes | None:
+    """Bytes that change whenever an argument's content, shape or dtype changes."""
+    if value is None or type(value) in (bool, int, float, str) or isinstance(value, np.generic):
+        return None  # immutable
+    try:
+        return wire.encode(value)
+    except wire.WireError:
+        return b"<not encodable>"
+
+
+def run_call(fn: Callable, args: list, kwargs: dict, loaded: LoadedSource | None, output_cap: int) -> dict:
+    """Call `fn` and describe the outcome as a reply dict (status, value, error, stdout, ...)."""
+    before = {i: _snapshot(a) for i, a in enumerate(args)}
+    before.update({k: _snapshot(v) for k, v in kwargs.items()})
+    reply: dict[str, Any] = {"status": "ok", "value": None, "error": None}
+    with Capture(output_cap) as cap:
+        start = time.perf_counter()
+        try:
+            result = fn(*args, **kwargs)
+        except SystemExit as exc:
+            elapsed = time.perf_counter() - start
+            reply.update(status="exited", error=describe_exit(exc, "during the call"))
+        except BaseException as exc:  # noqa: B036 - everything the candidate raises is an outcome
+            elapsed = time.perf_counter() - start
+            reply.update(status="raised", error=describe_exception(exc, loaded))
+        else:
+            elapsed = time.perf_counter() - start
+            try:
+                reply["value"] = wire.from_candidate(result)
+            except wire.BadOutput as exc:
+                reply.update(status="bad-output", error={"type": "BadOutput", "message": str(exc),
+                                                         "traceback": ""})
+    mutated = []
+    for key, snap in before.items():
+        if snap is not None:
+            now = _snapshot(args[key] if type(key) is int else kwargs[key])
+            if now != snap:
+                mutated.append(key)
+    reply.update(stdout=cap.text.getvalue(), warnings=cap.warnings, mutated=mutated, elapsed=elapsed)
+    return reply
+
+
+class Server:
+    """The worker's request loop state: the loaded source and its settings."""
+
+    def __init__(self) -> None:
+        self.loaded: LoadedSource | None = None
+        self.output_cap = 64 * 1024
+
+    def handle(self, req: Any) -> dict:
+        op = req.get("op") if type(req) is dict else None
+        if op == "call":
+            return self.call(req)
+        if op == "load":
+            return self.load(req)
+        if op == "has":
+            ns = self.loaded.namespace if self.loaded else {}
+            return {"value": callable(ns.get(req["name"]))}
+        if op == "functions":
+            return {"value": self.loaded.functions() if self.loaded else []}
+        return {"error": {"type": "ProtocolError", "message": f"unknown request {op!r}", "traceback": ""}}
+
+    def load(self, req: dict) -> dict:
+        self.output_cap = int(req.get("output_cap", self.output_cap))
+        loaded = None
+        ok, error = False, None
+        with Capture(self.output_cap) as cap:
+            start = time.perf_counter()
+            try:
+                loaded = prepare(req["source"])
+                loaded.execute()
+                ok = True
+            except LoadError as exc:
+                error = {"type": exc.type_name, "message": exc.message, "traceback": exc.traceback_text}
+            except SystemExit as exc:
+                error = describe_exit(exc, "while being imported")
+            except BaseException as exc:  # noqa: B036
+                error = describe_exception(exc, loaded)
+                error["message"] = f"{error['type']} while importing: {error['message']}"
+            elapsed = time.perf_counter() - start
+        self.loaded = loaded if ok else None
+        return {"ok": ok, "error": error, "stdout": cap.text.getvalue(), "elapsed": elapsed,
+                "warnings": cap.warnings}
+
+    def call(self, req: dict) -> dict:
+        if self.loaded is None:
+            return {"status": "raised", "error": {"type": "LoadError", "message": "no source is loaded",
+                                                  "traceback": ""}}
+        fn = self.loaded.namespace.get(req["name"])
+        if not callable(fn):
+            return {"status": "raised", "value": None, "stdout": "", "warnings": [], "mutated": [],
+                    "elapsed": 0.0, "error": {"type": "NameError", "traceback": "",
+                                              "message": f"the source defines no function {req['name']!r}"}}
+        cpu = req.get("cpu_seconds")
+        if cpu:
+            _move_cpu_limit(float(cpu))
+        return run_call(fn, req["args"], req["kwargs"], self.loaded, self.output_cap)
+
+
+def apply_limits(limits: dict) -> None:
+    """Apply resource limits to this process (see `verifier.sandbox.Limits`)."""
+    import resource
+
+    table = {
+        "address_space": resource.RLIMIT_AS,
+        "open_files": resource.RLIMIT_NOFILE,
+        "file_size": resource.RLIMIT_FSIZE,
+        "processes": resource.RLIMIT_NPROC,
+    }
+    for key, which in table.items():
+        value = limits.get(key)
+        if value is None:
+            continue
+        soft, hard = resource.getrlimit(which)
+        value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass  # a limit the system will not lower this far is left as it is
+
+
+def _move_cpu_limit(seconds: float) -> None:
+    """Let the next call use at most `seconds` of CPU time beyond what the worker used so far."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    now = used.ru_utime + used.ru_stime
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    want = int(now + seconds) + 1
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (want, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit if the verifier goes away, even while candidate code is stuck in a loop."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(70)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    fd_in, fd_out = int(argv[0]), int(argv[1])
+    requests = open(fd_in, "rb", buffering=0)
+    replies = open(fd_out, "wb", buffering=0)
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.argv = ["candidate"]
+    server = Server()
+    while True:
+        try:
+            req = wire.recv(requests, MAX_REPLY_BYTES)
+        except wire.WireClosed:
+            return 0
+        if type(req) is dict and req.get("op") == "exit":
+            return 0
+        if type(req) is dict and req.get("op") == "load" and req.get("limits"):
+            apply_limits(req["limits"])
+        reply = server.handle(req)
+        try:
+            body = wire.encode(reply)
+        except wire.WireError as exc:  # a strictly converted value that is still too big
+            reply.update(status="bad-output", value=None,
+                         error={"type": "BadOutput", "message": f"returned a value that cannot be sent: {exc}",
+                                "traceback": ""})
+            body = wire.encode(reply)
+        if len(body) > MAX_REPLY_BYTES:
+            reply.update(status="bad-output", value=None,
+                         error={"type": "BadOutput", "traceback": "",
+                                "message": f"returned a value of {len(body)} bytes, more than {MAX_REPLY_BYTES}"})
+            body = wire.encode(reply)
+        wire.send_body(replies, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -60,12 +60,14 @@ class Limits:
     """Resource limits of a worker process; None turns a limit off.
 
     - `address_space`: bytes of virtual memory (RLIMIT_AS).  A large allocation then fails with
-      MemoryError inside the candidate instead of exhausting the machine.  Default 2 GiB.
+      MemoryError inside the candidate (status "raised") instead of exhausting the machine; only a
+      process killed outright (SIGKILL from the system's OOM killer) is "killed".  Default 2 GiB.
     - `cpu_seconds`: CPU seconds per call (RLIMIT_CPU, moved forward before each call).  A backstop
       behind the wall-clock timeout, for threads and for a worker whose verifier went away.
     - `open_files`: open file descriptors (RLIMIT_NOFILE).
-    - `file_size`: bytes in any one file the candidate writes (RLIMIT_FSIZE); beyond it the worker
-      is killed by SIGXFSZ.  Pipes and /dev/null are not files, so printing is not affected.
+    - `file_size`: bytes in any one file the candidate writes (RLIMIT_FSIZE).  Python ignores
+      SIGXFSZ, so a write past it raises OSError (EFBIG, "File too large") in the candidate: status
+      "raised".  Pipes and /dev/null are not files, so printing is not affected.
     - `processes`: RLIMIT_NPROC.  Linux counts it per *user*, over all of that user's processes and
       threads, not per worker, and it does not bind root at all; off by default.
     - `output_bytes`: characters of printed output kept per load or call; the rest is counted.
@@ -317,10 +319,13 @@ class Worker:
 
     def _ensure_loaded(self) -> CallOutcome | None:
         """Have a live worker with the source loaded; else the CallOutcome that stands for the failure."""
-        if self._proc is not None and self._load is not None and self._load.ok:
+        if self._load is not None and not self._load.ok:
+            return _failed_call(self._load.status, self._load.error, 0.0, self._load.stdout)
+        if self._proc is not None:
             return None
+        # First use, or the worker was killed or died during an earlier call: start afresh.
         outcome = self._start_and_load()
-        if self._load is None or not self._load.ok:
+        if self._load is None:
             self._load = outcome
         if outcome.ok:
             return None

@@ -123,10 +123,20 @@ def describe_exception(exc: BaseException, loaded: LoadedSource | None) -> dict:
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
         tb = tb.tb_next  # the worker's own frames
     return {
-        "type": wire.type_name(exc),
+        "type": _public_type_name(type(exc)),
         "message": _truncate(message, MAX_MESSAGE),
         "traceback": format_traceback(tb, loaded),
     }
+
+
+def _public_type_name(cls: type) -> str:
+    """numpy's private ``_ArrayMemoryError`` is reported as the MemoryError it is, and so on."""
+    for klass in type.__dict__["__mro__"].__get__(cls, type):
+        name = type.__dict__["__qualname__"].__get__(klass, type)
+        module = type.__dict__["__module__"].__get__(klass, type)
+        if not (name.startswith("_") and isinstance(module, str) and module.startswith("numpy")):
+            return name
+    return type.__dict__["__qualname__"].__get__(cls, type)
 
 
 def describe_exit(exc: SystemExit, when: str) -> dict:

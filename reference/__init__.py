@@ -7,6 +7,17 @@ mpf values accurate to ``prec`` bits (128 by default), far beyond float64.
 """
 
 from .measures import abs_error, bits_of_error, rel_error, round_to_format, ulp, ulp_distance
+from .problem import (
+    Gradient,
+    cost,
+    gradient,
+    hessian,
+    linear_cost,
+    linear_gradient,
+    logits,
+    squared_error_cost,
+    squared_error_gradient,
+)
 from .precision import DEFAULT_PREC, GUARD_BITS, MAX_PREC, correctly_rounded
 from .scalar import (
     log_sigmoid,
@@ -27,6 +38,15 @@ __all__ = [
     "loss",
     "loss_from_logit",
     "loss_derivative",
+    "Gradient",
+    "logits",
+    "cost",
+    "gradient",
+    "hessian",
+    "linear_cost",
+    "linear_gradient",
+    "squared_error_cost",
+    "squared_error_gradient",
     "round_to_format",
     "ulp",
     "ulp_distance",

@@ -1,0 +1,128 @@
+"""Per-example kernels for the problem maths, on gmpy2 (MPFR) at an explicit working precision.
+
+Each kernel takes the exact logits ``z = Z * 2**ez`` (Python ints) and labels, and returns one
+MPFR value per example together with an error bound: the exponent ``k`` such that the value's
+absolute error is below 2**k.  The kernels mirror the mpmath ones in ``_kernels`` (tests compare
+them), arranged so that no rounded quantity is subtracted from a nearly equal one except where
+the bound says so:
+
+- u = sigma(-|z|) = t / (1 + t), t = e^-|z|, is computed without cancellation;
+- the residual sigma(z) - y is u - y for z < 0 and (1 - y) - u for z >= 0, with 1 - y exact, so
+  that its error is 2**-q (4 u + 2 |r|): relative, except for a soft label close to sigma(z).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import gmpy2
+from gmpy2 import mpfr
+
+EMIN, EMAX = gmpy2.get_emin_min(), gmpy2.get_emax_max()
+NEG_INF_EXP = EMIN  # the bound exponent of an exactly computed value
+
+
+def _ctx(prec: int):
+    return gmpy2.context(precision=prec, emin=EMIN, emax=EMAX)
+
+
+def _expo(x) -> int:
+    """e with |x| < 2**e (x nonzero); EMIN for zero."""
+    return gmpy2.get_exp(x) if x else EMIN
+
+
+class _Labels:
+    """Exact y and 1 - y as MPFR values, cached per distinct label."""
+
+    def __init__(self):
+        self._cache: dict[float, tuple] = {}
+        self._exact = _ctx(1200)  # 1 - y is exact at this precision for any float y in [0, 1]
+
+    def __call__(self, y: float):
+        got = self._cache.get(y)
+        if got is None:
+            yv = mpfr(Fraction(y), 64) if y else mpfr(0)
+            got = (yv, self._exact.sub(mpfr(1), yv))
+            self._cache[y] = got
+        return got
+
+
+def _logits(Z, ez: int, q: int):
+    """z as MPFR at q + 64 bits (enough: e^-|z| changes by under 2**-q relative)."""
+    zc = _ctx(q + 64)
+    for zi in Z:
+        yield zc.mul_2exp(mpfr(zi, max(q + 64, 2)), ez) if zi else mpfr(0)
+
+
+def residuals(Z, ez: int, y, q: int):
+    """r_i = sigma(z_i) - y_i and bound exponents k_i."""
+    c = _ctx(q)
+    labels = _Labels()
+    vals, ks = [], []
+    for zf, yi in zip(_logits(Z, ez, q), y):
+        t = c.exp(-abs(zf))
+        u = c.div(t, c.add(t, 1))
+        yv, omy = labels(yi)
+        r = c.sub(u, yv) if zf < 0 else c.sub(omy, u)
+        vals.append(r)
+        ks.append(max(_expo(u), _expo(r)) + 3 - q if u else _expo(r) - q)
+    return vals, ks
+
+
+def curvatures(Z, ez: int, q: int):
+    """sigma'(z_i) = u (1 - u) with u = sigma(-|z_i|), and bound exponents (relative error)."""
+    c = _ctx(q)
+    vals, ks = [], []
+    for zf in _logits(Z, ez, q):
+        t = c.exp(-abs(zf))
+        d = c.div(t, c.square(c.add(t, 1)))
+        vals.append(d)
+        ks.append(_expo(d) + 3 - q)
+    return vals, ks
+
+
+def squared_error_terms(Z, ez: int, y, q: int):
+    """(r_i sigma'(z_i), r_i, bound exponent of r_i, bound exponent of r_i sigma'(z_i))."""
+    c = _ctx(q)
+    labels = _Labels()
+    prods, rs, kr, kp = [], [], [], []
+    for zf, yi in zip(_logits(Z, ez, q), y):
+        t = c.exp(-abs(zf))
+        one_t = c.add(t, 1)
+        u = c.div(t, one_t)
+        d = c.div(t, c.square(one_t))
+        yv, omy = labels(yi)
+        r = c.sub(u, yv) if zf < 0 else c.sub(omy, u)
+        p = c.mul(r, d)
+        k_r = max(_expo(u), _expo(r)) + 3 - q if u else _expo(r) - q
+        rs.append(r)
+        prods.append(p)
+        kr.append(k_r)
+        kp.append(max(k_r + _expo(d), _expo(p) + 3 - q) + 1)
+    return prods, rs, kr, kp
+
+
+def losses(Z, ez: int, y, q: int):
+    """Per-example log-loss from logits: log1p(e^-|z|) + (1-y) z (z > 0) or + y |z| (z < 0).
+
+    Both terms are non-negative, so each loss is accurate to a few units of 2**-q relative.
+    """
+    c = _ctx(q)
+    labels = _Labels()
+    out = []
+    for zf, yi in zip(_logits(Z, ez, q), y):
+        t = c.exp(-abs(zf))
+        lp = c.log1p(t)
+        yv, omy = labels(yi)
+        coef = omy if zf > 0 else yv
+        out.append(c.add(lp, c.mul(coef, abs(zf))) if coef else lp)
+    return out
+
+
+def to_int(v, scale_exp: int) -> int:
+    """floor(v / 2**scale_exp) for an MPFR v (error below one unit of 2**scale_exp)."""
+    if not v:
+        return 0
+    man, e = v.as_mantissa_exp()
+    shift = int(e) - scale_exp
+    return int(man) << shift if shift >= 0 else int(man) >> -shift

@@ -316,7 +316,14 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if type(req) is dict and req.get("op") == "load" and req.get("limits"):
             apply_limits(req["limits"])
-        reply = server.handle(req)
+        try:
+            reply = server.handle(req)
+        except Exception as exc:  # noqa: BLE001 - a fault outside candidate code: report it, keep serving
+            import traceback
+
+            reply = {"ok": False, "status": "raised", "value": None, "error": {
+                "type": "WorkerError", "message": f"{type(exc).__name__}: {exc}",
+                "traceback": _truncate(traceback.format_exc(), 8000)}}
         try:
             body = wire.encode(reply)
         except wire.WireError as exc:  # a strictly converted value that is still too big

@@ -342,3 +342,32 @@ def test_outcomes_are_frozen():
     with pytest.raises(AttributeError):
         out.status = "raised"
     assert LoadOutcome(True, None, "", 0.0).ok
+
+
+def test_cpu_limit_kills_a_spinning_call(tmp_path):
+    src = write(tmp_path, "cpu.py", "def spin():\n    while True:\n        pass\n")
+    with Worker(src, call_timeout=20.0, limits=Limits(cpu_seconds=1)) as w:
+        t0 = time.monotonic()
+        out = w.call("spin")
+        assert out.status == "killed" and "CPU time limit" in out.error.message
+        assert time.monotonic() - t0 < 5.0
+
+
+def test_garbage_on_the_reply_channel_is_an_outcome(tmp_path):
+    src = write(tmp_path, "forge.py", """
+        import os
+        def forge():
+            for fd in map(int, os.listdir("/proc/self/fd")):
+                if fd > 2:
+                    try:
+                        os.write(fd, b"\\xff" * 64)
+                    except OSError:
+                        pass
+            return 1.0
+        def ok():
+            return 2.0
+    """)
+    with Worker(src) as w:
+        out = w.call("forge")
+        assert out.status == "exited" and "channel" in out.error.message
+        assert w.call("ok").value == 2.0

@@ -1,0 +1,9 @@
+import numpy as np
+from scipy.special import log_expit
+
+
+def compute_cost_logistic(X, y, w, b):
+    m = X.shape[0]
+    z = X @ w + b
+    cost = -np.sum((1 - y) * log_expit(z) + y * log_expit(-z)) / m
+    return cost

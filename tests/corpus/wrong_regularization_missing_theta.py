@@ -1,0 +1,10 @@
+import numpy as np
+from scipy.special import expit
+
+
+def cost_function_reg(theta, X, y, lambda_):
+    m = len(y)
+    z = X @ theta
+    J = np.mean(np.logaddexp(0, z) - y * z)
+    grad = X.T @ (expit(z) - y) / m
+    return J, grad

@@ -1,0 +1,147 @@
+"""Results of loading and calling candidate code, and the resource limits of a worker.
+
+Frozen, plain data: `verifier.sandbox` builds them from the worker's replies, and the checking
+engine reads them.  `STATUSES` lists every call status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from verifier import wire
+
+__all__ = ["STATUSES", "CallOutcome", "CandidateError", "CapturedWarning", "Limits", "LoadOutcome"]
+
+STATUSES = ("ok", "raised", "timeout", "exited", "bad-output", "killed")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of a worker process; None turns a limit off.
+
+    - `address_space`: bytes of virtual memory (RLIMIT_AS).  A large allocation then fails with
+      MemoryError inside the candidate (status "raised") instead of exhausting the machine; only a
+      process killed outright (SIGKILL from the system's OOM killer) is "killed".  Default 2 GiB.
+    - `cpu_seconds`: CPU seconds per call (RLIMIT_CPU, moved forward before each call).  A backstop
+      behind the wall-clock timeout, for threads and for a worker whose verifier went away.
+    - `open_files`: open file descriptors (RLIMIT_NOFILE).
+    - `file_size`: bytes in any one file the candidate writes (RLIMIT_FSIZE).  Python ignores
+      SIGXFSZ, so a write past it raises OSError (EFBIG, "File too large") in the candidate: status
+      "raised".  Pipes and /dev/null are not files, so printing is not affected.
+    - `processes`: RLIMIT_NPROC.  Linux counts it per *user*, over all of that user's processes and
+      threads, not per worker, and it does not bind root at all; off by default.
+    - `output_bytes`: characters of printed output kept per load or call; the rest is counted.
+    """
+
+    address_space: int | None = 2 << 30
+    cpu_seconds: float | None = 60.0
+    open_files: int | None = 256
+    file_size: int | None = 16 << 20
+    processes: int | None = None
+    output_bytes: int = 64 << 10
+
+    def __post_init__(self) -> None:
+        for name in ("address_space", "cpu_seconds", "open_files", "file_size", "processes"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f"Limits({name}={value!r}): pass a positive number, or None for no limit")
+        if not (isinstance(self.output_bytes, int) and self.output_bytes >= 0):
+            raise ValueError(f"Limits(output_bytes={self.output_bytes!r}): pass a non-negative int")
+
+
+@dataclass(frozen=True)
+class CandidateError:
+    """What went wrong in candidate code: exception type name, message, and its own traceback frames."""
+
+    type: str
+    message: str
+    traceback: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CapturedWarning:
+    """A warning raised during a load or call, e.g. RuntimeWarning 'overflow encountered in exp'."""
+
+    category: str
+    message: str
+    filename: str = ""
+    lineno: int = 0
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """The result of importing a source: `ok`, or the `error`; what it printed; seconds taken."""
+
+    ok: bool
+    error: CandidateError | None
+    stdout: str
+    elapsed: float
+    warnings: tuple[CapturedWarning, ...] = ()
+    status: str = "ok"  # for a failed load, the call status it stands for: raised, exited, timeout, killed
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """The result of one call.
+
+    - `status`: "ok", "raised", "timeout", "exited" (sys.exit, os._exit, crash), "bad-output"
+      (returned something that is not a plain number/array/container), "killed" (a resource limit).
+    - `value`: the returned wire value when status is "ok", else None.
+    - `error`: a CandidateError unless status is "ok".
+    - `stdout`: what the call printed to stdout and stderr, interleaved, capped.
+    - `warnings`: CapturedWarning records.
+    - `mutated`: positions (int) and keyword names (str) of arguments the call changed in place.
+    - `elapsed`: seconds inside the candidate's function (wall time to the kill for a timeout).
+    """
+
+    status: str
+    value: Any
+    error: CandidateError | None
+    stdout: str
+    warnings: tuple[CapturedWarning, ...]
+    mutated: tuple[int | str, ...]
+    elapsed: float
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _error(data: Any) -> CandidateError | None:
+    if type(data) is not dict:
+        return None
+    return CandidateError(str(data.get("type", "")), str(data.get("message", "")), str(data.get("traceback", "")))
+
+
+def _warnings(data: Any) -> tuple[CapturedWarning, ...]:
+    out = []
+    for w in data or ():
+        if type(w) is dict:
+            out.append(CapturedWarning(str(w.get("category", "")), str(w.get("message", "")),
+                                       str(w.get("filename", "")), int(w.get("lineno", 0) or 0),
+                                       int(w.get("count", 1) or 1)))
+    return tuple(out)
+
+
+def _call_outcome(reply: dict) -> CallOutcome:
+    status = reply.get("status")
+    if status not in STATUSES:
+        raise wire.WireError(f"reply with unknown status {status!r}")
+    return CallOutcome(
+        status=status,
+        value=reply.get("value") if status == "ok" else None,
+        error=_error(reply.get("error")),
+        stdout=str(reply.get("stdout", "")),
+        warnings=_warnings(reply.get("warnings")),
+        mutated=tuple(m for m in reply.get("mutated") or () if type(m) in (int, str)),
+        elapsed=float(reply.get("elapsed", 0.0)),
+    )
+
+
+def _failed_call(status: str, error: CandidateError | None, elapsed: float = 0.0, stdout: str = "") -> CallOutcome:
+    return CallOutcome(status, None, error, stdout, (), (), elapsed)

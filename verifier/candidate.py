@@ -1,0 +1,139 @@
+"""A candidate function bound to a target and a convention: canonical case in, observation out.
+
+The executor (a worker process for untrusted code, or in-process for trusted callables) does the
+calling; this module builds the arguments through the convention and reads the outputs back.  A
+pointwise function that rejects arrays is still judged: its inputs are then passed one scalar at a
+time and the observation records ``scalar_fallback`` (check ``contract.arrays`` reports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from verifier.conventions import Convention, OutputError
+from verifier.formats import Format
+from verifier.targets import Case, Target
+
+
+@dataclass
+class Observation:
+    """What one call of the candidate gave: canonical outputs, or why there are none."""
+
+    outputs: dict[str, np.ndarray] | None
+    raw: Any = None
+    status: str = "ok"  # ok, raised, timeout, exited, killed, bad-output, unreadable
+    error: str = ""
+    mistake: str = ""  # a hint for diagnosis: wrong-shape, wrong-type, rejects-arrays, ...
+    warnings: tuple[str, ...] = ()
+    mutated: tuple[Any, ...] = ()
+    stdout: str = ""
+    elapsed: float = 0.0
+    scalar_fallback: bool = False
+    traceback: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _warning_texts(outcome) -> tuple[str, ...]:
+    return tuple(f"{w.category}: {w.message}" for w in getattr(outcome, "warnings", ()))
+
+
+_ARRAY_REJECTIONS = (
+    "only length-1 arrays",
+    "only size-1 arrays",
+    "only 0-dimensional",
+    "truth value of an array",
+    "must be real number, not",
+    "can't convert",
+    "cannot convert",
+    "ambiguous",
+)
+
+
+class BoundCandidate:
+    """Calls one function of an executor under a convention, for one target and format."""
+
+    def __init__(self, executor, function: str, target: Target, convention: Convention, fmt: Format):
+        self.executor = executor
+        self.function = function
+        self.target = target
+        self.convention = convention
+        self.fmt = fmt
+
+    def call_raw(self, args: tuple):
+        return self.executor.call(self.function, *args)
+
+    def observe(self, case: Case) -> Observation:
+        """Call the candidate on ``case`` and read its outputs."""
+        args = self.convention.make_args(self.target, case, self.fmt)
+        outcome = self.call_raw(args)
+        if outcome.status == "raised" and self.target.kind == "pointwise" and self._rejects_arrays(outcome):
+            return self._observe_scalars(case, args, outcome)
+        return self._read(case, outcome)
+
+    @staticmethod
+    def _rejects_arrays(outcome) -> bool:
+        text = str(outcome.error).lower() if outcome.error else ""
+        return outcome.error is not None and outcome.error.type in ("TypeError", "ValueError") and any(
+            s in text for s in _ARRAY_REJECTIONS
+        )
+
+    def _read(self, case: Case, outcome) -> Observation:
+        base = dict(
+            raw=outcome.value,
+            warnings=_warning_texts(outcome),
+            mutated=tuple(outcome.mutated),
+            stdout=outcome.stdout,
+            elapsed=outcome.elapsed,
+        )
+        if outcome.status != "ok":
+            err = outcome.error
+            return Observation(
+                None,
+                status=outcome.status,
+                error=str(err) if err else outcome.status,
+                traceback=getattr(err, "traceback", "") if err else "",
+                **base,
+            )
+        try:
+            outputs = self.convention.read(self.target, case, outcome.value)
+        except OutputError as exc:
+            return Observation(None, status="unreadable", error=str(exc), mistake=exc.mistake, **base)
+        return Observation(outputs, **base)
+
+    def _observe_scalars(self, case: Case, args: tuple, first) -> Observation:
+        n = int(np.size(args[0]))
+        values, warnings, mutated, elapsed = [], list(_warning_texts(first)), [], first.elapsed
+        for i in range(n):
+            scalar_args = tuple(float(np.asarray(a, dtype=np.float64).reshape(-1)[i]) for a in args)
+            outcome = self.call_raw(scalar_args)
+            elapsed += outcome.elapsed
+            warnings.extend(_warning_texts(outcome))
+            if outcome.status != "ok":
+                obs = self._read(case, outcome)
+                obs.scalar_fallback = True
+                obs.mistake = obs.mistake or "rejects-arrays"
+                return obs
+            values.append(outcome.value)
+        shape = np.shape(case[self.target.inputs[0]])
+        raw = values
+        try:
+            arr = np.asarray([np.asarray(v, dtype=np.float64).reshape(()) for v in values]).reshape(shape)
+            outputs = {"value": arr}
+            status, error, mistake = "ok", "", "rejects-arrays"
+        except (ValueError, TypeError) as exc:
+            outputs, status, error, mistake = None, "unreadable", f"scalar results cannot be read: {exc}", "wrong-shape"
+        return Observation(
+            outputs,
+            raw=raw,
+            status=status,
+            error=error,
+            mistake=mistake,
+            warnings=tuple(dict.fromkeys(warnings)),
+            mutated=tuple(mutated),
+            elapsed=elapsed,
+            scalar_fallback=True,
+            extra={"array_error": str(first.error)},
+        )

@@ -1,0 +1,60 @@
+"""The catalog of checks: stable ids, tiers, what each one tests, and which targets it applies to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from verifier.targets import Target
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: ``id`` is stable (reports and grading refer to it), ``kind`` says how it judges.
+
+    Kinds: ``accuracy`` (agreement with the oracle within the envelope, on cases from ``region``),
+    ``finite`` (a finite result wherever the truth is finite, over all tail regions), ``identity``
+    (relations the function must satisfy, e.g. sigma(-z) = 1 - sigma(z)), ``contract`` (shapes,
+    purity, determinism, array inputs).
+    """
+
+    id: str
+    tier: str
+    title: str
+    kind: str
+    region: str = ""
+
+    def applies_to(self, target: Target) -> bool:
+        if self.id == "correctness.labels":
+            return "y" in target.inputs
+        if self.id == "contract.arrays":
+            return target.kind == "pointwise"
+        if self.id == "stability.cancellation" and target.name in ("loss", "loss-derivative"):
+            return False
+        if self.id == "correctness.identities":
+            return target.name not in ("linear-cost", "linear-gradient") or True
+        return True
+
+
+CATALOG: tuple[Check, ...] = (
+    Check("correctness.benign", "correctness", "agrees with the exact value for moderate inputs (|z| <= 2)", "accuracy", "benign"),
+    Check("correctness.shapes", "correctness", "agrees for m = 1, n = 1, m < n and m up to 300", "accuracy", "shapes"),
+    Check("correctness.labels", "correctness", "agrees when labels are int, bool or float32 arrays", "accuracy", "labels"),
+    Check("correctness.identities", "correctness", "satisfies the function's identities (symmetry, label flip, row order, duplicated data)", "identity", "benign"),
+    Check("stability.saturated", "stability", "agrees where sigma(z) rounds to 1 or is tiny (|z| beyond the saturation threshold)", "accuracy", "saturated"),
+    Check("stability.overflow", "stability", "agrees where exp(|z|) overflows (|z| beyond 709.78 in float64)", "accuracy", "overflow"),
+    Check("stability.underflow", "stability", "agrees where sigma(z) is subnormal or zero, and for subnormal z", "accuracy", "underflow"),
+    Check("stability.cancellation", "stability", "agrees where the textbook formulas cancel (large opposing features, 1 - sigma)", "accuracy", "cancellation"),
+    Check("stability.finite", "stability", "returns finite values wherever the true value is finite", "finite"),
+    Check("contract.arrays", "contract", "accepts numpy arrays (not only Python scalars) and returns the input's shape", "contract"),
+    Check("contract.shapes", "contract", "returns the documented types and shapes", "contract"),
+    Check("contract.pure", "contract", "does not modify its input arrays", "contract"),
+    Check("contract.deterministic", "contract", "returns identical results for identical inputs", "contract"),
+)
+
+CHECKS = {c.id: c for c in CATALOG}
+TAIL_REGIONS = ("saturated", "overflow", "underflow", "cancellation")
+
+
+def checks_for(target: Target) -> list[Check]:
+    """The checks that apply to ``target``, in catalog order."""
+    return [c for c in CATALOG if c.applies_to(target)]

@@ -1,0 +1,232 @@
+"""Frozen result types and their JSON form (schema documented in docs/results-schema.md).
+
+Every report (terminal, HTML, Gradescope, CSV, JUnit) is a view of a ``Result``.  Floats that JSON
+cannot hold (inf, -inf, NaN) are written as the strings "inf", "-inf" and "nan".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+SCHEMA_VERSION = "1.0"
+TIERS = ("correctness", "stability", "contract")
+
+
+def to_plain(value: Any) -> Any:
+    """Convert numbers, arrays and nested containers into JSON-ready plain data (exact floats)."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        x = float(value)
+        if math.isnan(x):
+            return "nan"
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        return x
+    if isinstance(value, np.ndarray):
+        return to_plain(value.tolist())
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    try:  # mpmath numbers and other real-number types
+        return to_plain(float(value))
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def from_plain_float(value: Any) -> float:
+    """Inverse of ``to_plain`` for one float."""
+    if isinstance(value, str):
+        return float(value)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """The minimal failing input of a check, with what was expected and what came back.
+
+    ``ulps`` and ``bits`` measure the worst output component; ``ratio`` is its error divided by the
+    envelope (above 1 means outside).  ``component`` names it, e.g. "dj_dw[2]".
+    """
+
+    inputs: dict[str, Any]
+    expected: dict[str, Any]
+    actual: dict[str, Any]
+    ulps: float = math.nan
+    bits: float = math.nan
+    ratio: float = math.nan
+    component: str = ""
+    z: list[float] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return to_plain(asdict(self))
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One example tried by a check: the logit (or input) it was most about, its error and verdict."""
+
+    z: float
+    bits: float
+    passed: bool
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check (stable ``id``, ``tier``) over all the examples it tried."""
+
+    id: str
+    tier: str
+    title: str
+    passed: bool
+    message: str
+    examples: int = 0
+    counterexample: Counterexample | None = None
+    worst_ulps: float = 0.0
+    worst_bits: float = 0.0
+    worst_ratio: float = 0.0
+    findings: tuple[str, ...] = ()
+    samples: tuple[Sample, ...] = ()
+    region: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("counterexample", "samples")}
+        data["counterexample"] = self.counterexample.to_json() if self.counterexample else None
+        data["samples"] = [[s.z, s.bits, s.passed] for s in self.samples]
+        return to_plain(data)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A named mistake (catalog ``id``) that explains a failure, with its evidence."""
+
+    id: str
+    confidence: float
+    message: str
+    hint: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+    checks: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return to_plain(asdict(self))
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one ``verifier check`` run found; reproducible from ``seed`` and ``profile``."""
+
+    target: str
+    convention: str
+    precision: str
+    standard: str
+    profile: str
+    seed: int
+    candidate: str
+    function: str
+    lam: float
+    checks: tuple[CheckResult, ...]
+    diagnoses: tuple[Diagnosis, ...] = ()
+    warnings: tuple[str, ...] = ()
+    elapsed: float = 0.0
+    versions: dict[str, str] = field(default_factory=dict)
+    schema: str = SCHEMA_VERSION
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    @property
+    def verdict(self) -> str:
+        return "pass" if self.passed else "fail"
+
+    def failed(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+    def tier_passed(self, tier: str) -> bool:
+        return all(c.passed for c in self.checks if c.tier == tier)
+
+    def to_json(self) -> dict[str, Any]:
+        return to_plain(
+            {
+                "schema": self.schema,
+                "verdict": self.verdict,
+                "target": self.target,
+                "convention": self.convention,
+                "precision": self.precision,
+                "standard": self.standard,
+                "profile": self.profile,
+                "seed": self.seed,
+                "candidate": self.candidate,
+                "function": self.function,
+                "lambda": self.lam,
+                "elapsed": self.elapsed,
+                "versions": self.versions,
+                "checks": [c.to_json() for c in self.checks],
+                "diagnoses": [d.to_json() for d in self.diagnoses],
+                "warnings": list(self.warnings),
+            }
+        )
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2, allow_nan=False)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Result":
+        checks = []
+        for c in data["checks"]:
+            ce = c.get("counterexample")
+            checks.append(
+                CheckResult(
+                    id=c["id"],
+                    tier=c["tier"],
+                    title=c.get("title", ""),
+                    passed=c["passed"],
+                    message=c["message"],
+                    examples=c.get("examples", 0),
+                    counterexample=Counterexample(**ce) if ce else None,
+                    worst_ulps=from_plain_float(c.get("worst_ulps", 0.0)),
+                    worst_bits=from_plain_float(c.get("worst_bits", 0.0)),
+                    worst_ratio=from_plain_float(c.get("worst_ratio", 0.0)),
+                    findings=tuple(c.get("findings", ())),
+                    samples=tuple(Sample(from_plain_float(z), from_plain_float(b), p) for z, b, p in c.get("samples", ())),
+                    region=c.get("region", ""),
+                )
+            )
+        diagnoses = tuple(
+            Diagnosis(
+                id=d["id"],
+                confidence=d["confidence"],
+                message=d["message"],
+                hint=d.get("hint", ""),
+                evidence=d.get("evidence", {}),
+                checks=tuple(d.get("checks", ())),
+            )
+            for d in data.get("diagnoses", ())
+        )
+        return cls(
+            target=data["target"],
+            convention=data["convention"],
+            precision=data["precision"],
+            standard=data["standard"],
+            profile=data["profile"],
+            seed=data["seed"],
+            candidate=data.get("candidate", ""),
+            function=data.get("function", ""),
+            lam=data.get("lambda", 0.0),
+            checks=tuple(checks),
+            diagnoses=diagnoses,
+            warnings=tuple(data.get("warnings", ())),
+            elapsed=data.get("elapsed", 0.0),
+            versions=data.get("versions", {}),
+            schema=data.get("schema", SCHEMA_VERSION),
+        )

@@ -1,0 +1,194 @@
+"""Hypothesis strategies for canonical cases, one per input region.
+
+Regions (DESIGN.md): ``benign`` (|z| <= 2, moderate features), ``saturated`` (sigma rounds to 1 or is
+tiny but exp does not overflow), ``overflow`` (exp(|z|) overflows the format), ``underflow`` (sigma
+subnormal or zero, and subnormal z), ``cancellation`` (large opposing features; for pointwise
+targets the z where the textbook forms cancel), ``shapes`` (m = 1, n = 1, m < n, m up to 300) and
+``labels`` (int, bool and float32 label encodings).  The format's thresholds come from the oracle.
+Hypothesis rarely reaches the tails by chance, so each strategy draws from its region on purpose and
+mixes in the floats right next to each threshold.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+
+import reference
+from verifier.formats import Format
+from verifier.targets import Case, Target
+
+REGIONS = ("benign", "shapes", "labels", "saturated", "overflow", "underflow", "cancellation")
+BENIGN_Z = 2.0
+
+
+def _float(lo: float, hi: float, fmt: Format) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi, width=32 if fmt.name == "float32" else 64, allow_nan=False, allow_infinity=False)
+
+
+def _near(points: list[float], fmt: Format) -> st.SearchStrategy[float]:
+    """The given points rounded to the format and their float neighbours."""
+    out = set()
+    for p in points:
+        v = fmt.dtype.type(p)
+        for x in (np.nextafter(v, fmt.dtype.type(-np.inf)), v, np.nextafter(v, fmt.dtype.type(np.inf))):
+            out.add(float(x))
+    return st.sampled_from(sorted(out))
+
+
+def thresholds(fmt: Format):
+    return reference.thresholds(fmt.name)
+
+
+def logits(region: str, fmt: Format) -> st.SearchStrategy[float]:
+    """Single logits z in ``region``."""
+    t = thresholds(fmt)
+    one, ovf, sub, zero = t.sigmoid_rounds_to_one, t.exp_overflow, t.sigmoid_subnormal, t.sigmoid_zero
+    if region in ("benign", "shapes", "labels"):
+        return _float(-BENIGN_Z, BENIGN_Z, fmt)
+    if region == "saturated":
+        mag = st.one_of(_float(one / 2, ovf * 0.999, fmt), _near([one, 37.43 if fmt.name == "float64" else 17.3], fmt))
+        return st.builds(lambda v, s: v * s, mag, st.sampled_from([1.0, -1.0]))
+    if region == "overflow":
+        hi = 1e5 if fmt.name == "float64" else 1e4
+        mag = st.one_of(_float(ovf, hi, fmt), _near([ovf, -zero, hi], fmt))
+        return st.builds(lambda v, s: v * s, mag, st.sampled_from([1.0, -1.0]))
+    if region == "underflow":
+        return st.one_of(
+            _float(zero * 1.02, sub * 0.995, fmt),
+            _near([sub, zero], fmt),
+            st.builds(lambda v, s: v * s, _float(fmt.eta, fmt.tiny, fmt) | st.just(fmt.eta), st.sampled_from([1.0, -1.0])),
+        )
+    if region == "cancellation":
+        return _float(-one, -BENIGN_Z, fmt)
+    raise ValueError(f"region={region!r} is not one of {REGIONS}")
+
+
+def labels_for(z: list[float], pattern: str) -> list[float]:
+    if pattern == "ones":
+        return [1.0] * len(z)
+    if pattern == "zeros":
+        return [0.0] * len(z)
+    if pattern == "agree":
+        return [1.0 if v > 0 else 0.0 for v in z]
+    if pattern == "disagree":
+        return [0.0 if v > 0 else 1.0 for v in z]
+    raise ValueError(pattern)
+
+
+@st.composite
+def _labels(draw, z: list[float], soft: bool) -> list[float]:
+    pattern = draw(st.sampled_from(["random", "ones", "zeros", "agree", "disagree"] + (["soft"] if soft else [])))
+    if pattern == "random":
+        return [float(v) for v in draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=len(z), max_size=len(z)))]
+    if pattern == "soft":
+        return draw(st.lists(st.floats(0.0, 1.0), min_size=len(z), max_size=len(z)))
+    return labels_for(z, pattern)
+
+
+_ENCODINGS = ("float", "int", "bool")
+
+
+@st.composite
+def pointwise_cases(draw, target: Target, region: str, fmt: Format, soft_labels: bool = False) -> Case:
+    """A case for a pointwise target: 1-d arrays of 1 to 8 inputs from ``region``."""
+    size = draw(st.integers(1, 8))
+    zs = draw(st.lists(logits(region, fmt), min_size=size, max_size=size))
+    if target.name == "loss-from-logit" and region == "cancellation":
+        # softplus(z) - y z cancels for y = 1, z > 0 (and for y = 0, z < 0)
+        zs = [abs(v) for v in zs]
+        ys = [1.0] * size
+    else:
+        ys = None
+    case: Case = {}
+    if "z" in target.inputs:
+        case["z"] = np.asarray(zs, dtype=fmt.dtype)
+    if "f" in target.inputs:
+        f = [float(fmt.dtype.type(reference.round_to_format(reference.sigmoid(v), fmt.name))) for v in zs]
+        if region == "overflow":
+            f = [draw(st.sampled_from([0.0, 1.0, p])) for p in f]
+        case["f"] = np.asarray(f, dtype=fmt.dtype)
+    if "y" in target.inputs:
+        if ys is None:
+            ys = draw(_labels(zs, soft_labels))
+            if "f" in case and not soft_labels:
+                # a probability of exactly 0 or 1 with the opposite label has an infinite loss
+                ys = [yv for yv in ys]
+        case["y"] = np.asarray(ys, dtype=np.float64)
+        if region == "labels":
+            case["y_encoding"] = draw(st.sampled_from(_ENCODINGS))
+    return case
+
+
+def _dims(region: str):
+    if region == "shapes":
+        return st.one_of(
+            st.tuples(st.just(1), st.integers(1, 6)),
+            st.tuples(st.integers(1, 40), st.just(1)),
+            st.tuples(st.integers(1, 3), st.integers(4, 10)),
+            st.tuples(st.integers(33, 300), st.integers(1, 8)),
+        )
+    return st.tuples(st.integers(1, 24), st.integers(1, 5))
+
+
+@st.composite
+def problem_cases(draw, region: str, fmt: Format, lam: float = 0.0, soft_labels: bool = False) -> Case:
+    """A logistic-regression problem (X, y, w, b, lam) whose logits lie in ``region``."""
+    m, n = draw(_dims(region))
+    if region == "cancellation":
+        n = max(n, 2)
+    X = np.array(draw(st.lists(_float(-2.0, 2.0, fmt), min_size=m * n, max_size=m * n)), dtype=np.float64).reshape(m, n)
+    w = np.array(draw(st.lists(_float(-1.0, 1.0, fmt), min_size=n, max_size=n)), dtype=np.float64)
+    b = draw(_float(-1.0, 1.0, fmt))
+    if region in ("benign", "shapes", "labels", "cancellation"):
+        if region == "cancellation":
+            big = 1e8 if fmt.name == "float64" else 1e4
+            bigs = np.array(draw(st.lists(_float(big / 10, big * 10, fmt), min_size=m, max_size=m)))
+            signs = np.array(draw(st.lists(st.sampled_from([1.0, -1.0]), min_size=m, max_size=m)))
+            X[:, 0] = (bigs * signs).astype(fmt.dtype)
+            X[:, 1] = (-(bigs * signs) + X[:, 1]).astype(fmt.dtype)
+            v = draw(_float(0.25, 1.0, fmt))
+            w[0] = w[1] = v
+            rest = X[:, 2:] @ w[2:] if n > 2 else np.zeros(m)
+            z = (X[:, 1] + X[:, 0]) * v + rest + b
+        else:
+            z = X @ w + b
+        top = float(np.max(np.abs(z))) if m else 0.0
+        if top > BENIGN_Z:
+            scale = BENIGN_Z / top
+            if region == "cancellation":
+                w[2:] *= scale
+                b *= scale
+                w[0] = w[1] = v * scale
+            else:
+                w *= scale
+                b *= scale
+    else:
+        center = draw(logits(region, fmt))
+        base = X @ w
+        b = center - float(np.mean(base)) if m else center
+    w = w.astype(fmt.dtype).astype(np.float64)
+    b = float(fmt.dtype.type(b))
+    X = X.astype(fmt.dtype).astype(np.float64)
+    zf = X @ w + b
+    case: Case = {
+        "X": X.astype(fmt.dtype),
+        "w": w.astype(fmt.dtype),
+        "b": b,
+        "lam": float(lam),
+    }
+    case["y"] = np.asarray(draw(_labels([float(v) for v in zf], soft_labels)), dtype=np.float64)
+    if region == "labels":
+        case["y_encoding"] = draw(st.sampled_from(_ENCODINGS))
+    return case
+
+
+def cases(target: Target, region: str, fmt: Format, lam: float = 0.0, soft_labels: bool = False):
+    """The strategy for ``target``'s canonical cases in ``region``."""
+    if region not in REGIONS:
+        raise ValueError(f"region={region!r} is not one of {', '.join(REGIONS)}")
+    if target.kind == "pointwise":
+        return pointwise_cases(target, region, fmt, soft_labels)
+    return problem_cases(region, fmt, lam, soft_labels)

@@ -1,6 +1,7 @@
 """Scalar maths: identities, the hard points of the float formats, input validation."""
 
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -128,9 +129,18 @@ def test_loss_conventions():
 
 
 @given(st.floats(0, 1, exclude_min=True, exclude_max=True), label)
-def test_loss_derivative_is_the_derivative_of_loss(f, y):
-    if not 1e-200 < f < 1 - 2**-40:
+def test_loss_derivative_equals_the_exact_rational(f, y):
+    F, Y = Fraction(f), Fraction(y)
+    exact = -Y / F + (1 - Y) / (1 - F)
+    got = R.loss_derivative(f, y)
+    if exact == 0:
+        assert got == 0
         return
+    assert abs(Fraction(*got.as_integer_ratio()) / exact - 1) < Fraction(1, 2**125)
+
+
+@given(st.floats(1e-3, 1 - 1e-3), label)
+def test_loss_derivative_is_the_derivative_of_loss(f, y):
     with mpmath.workprec(400):
         Y, F = mpmath.mpf(y), mpmath.mpf(f)
         d = mpmath.diff(lambda t: -Y * mpmath.log(t) - (1 - Y) * mpmath.log(1 - t), F)

@@ -48,10 +48,19 @@ class _Labels:
 
 
 def _logits(Z, ez: int, q: int):
-    """z as MPFR at q + 64 bits (enough: e^-|z| changes by under 2**-q relative)."""
+    """(z < 0, |z|, -|z|) with z as MPFR at q + 64 bits (enough: e^-|z| moves under 2**-q relative).
+
+    Arithmetic goes through the context ``zc`` only: gmpy2's operators would round to the global
+    context's 53 bits.
+    """
     zc = _ctx(q + 64)
+    zero = mpfr(0)
     for zi in Z:
-        yield zc.mul_2exp(mpfr(zi, max(q + 64, 2)), ez) if zi else mpfr(0)
+        if not zi:
+            yield False, zero, zero
+            continue
+        az = zc.mul_2exp(mpfr(abs(int(zi)), q + 64), ez)
+        yield zi < 0, az, zc.minus(az)
 
 
 def residuals(Z, ez: int, y, q: int):
@@ -59,11 +68,11 @@ def residuals(Z, ez: int, y, q: int):
     c = _ctx(q)
     labels = _Labels()
     vals, ks = [], []
-    for zf, yi in zip(_logits(Z, ez, q), y):
-        t = c.exp(-abs(zf))
+    for (neg, az, naz), yi in zip(_logits(Z, ez, q), y):
+        t = c.exp(naz)
         u = c.div(t, c.add(t, 1))
         yv, omy = labels(yi)
-        r = c.sub(u, yv) if zf < 0 else c.sub(omy, u)
+        r = c.sub(u, yv) if neg else c.sub(omy, u)
         vals.append(r)
         ks.append(max(_expo(u), _expo(r)) + 3 - q if u else _expo(r) - q)
     return vals, ks
@@ -73,8 +82,8 @@ def curvatures(Z, ez: int, q: int):
     """sigma'(z_i) = u (1 - u) with u = sigma(-|z_i|), and bound exponents (relative error)."""
     c = _ctx(q)
     vals, ks = [], []
-    for zf in _logits(Z, ez, q):
-        t = c.exp(-abs(zf))
+    for neg, az, naz in _logits(Z, ez, q):
+        t = c.exp(naz)
         d = c.div(t, c.square(c.add(t, 1)))
         vals.append(d)
         ks.append(_expo(d) + 3 - q)
@@ -86,13 +95,13 @@ def squared_error_terms(Z, ez: int, y, q: int):
     c = _ctx(q)
     labels = _Labels()
     prods, rs, kr, kp = [], [], [], []
-    for zf, yi in zip(_logits(Z, ez, q), y):
-        t = c.exp(-abs(zf))
+    for (neg, az, naz), yi in zip(_logits(Z, ez, q), y):
+        t = c.exp(naz)
         one_t = c.add(t, 1)
         u = c.div(t, one_t)
         d = c.div(t, c.square(one_t))
         yv, omy = labels(yi)
-        r = c.sub(u, yv) if zf < 0 else c.sub(omy, u)
+        r = c.sub(u, yv) if neg else c.sub(omy, u)
         p = c.mul(r, d)
         k_r = max(_expo(u), _expo(r)) + 3 - q if u else _expo(r) - q
         rs.append(r)
@@ -110,12 +119,12 @@ def losses(Z, ez: int, y, q: int):
     c = _ctx(q)
     labels = _Labels()
     out = []
-    for zf, yi in zip(_logits(Z, ez, q), y):
-        t = c.exp(-abs(zf))
+    for (neg, az, naz), yi in zip(_logits(Z, ez, q), y):
+        t = c.exp(naz)
         lp = c.log1p(t)
         yv, omy = labels(yi)
-        coef = omy if zf > 0 else yv
-        out.append(c.add(lp, c.mul(coef, abs(zf))) if coef else lp)
+        coef = yv if neg else omy
+        out.append(c.add(lp, c.mul(coef, az)) if coef else lp)
     return out
 
 

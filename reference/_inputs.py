@@ -25,7 +25,7 @@ def _array(a, name: str) -> np.ndarray:
         if np.isinf(arr).any():
             where = tuple(int(i) for i in np.argwhere(np.isinf(arr))[0])
             raise ValueError(f"{name} contains inf (first at index {where}); pass finite numbers")
-    elif arr.dtype.kind in "iu" and arr.size and np.abs(arr.astype(object)).max() > 2**53:
+    elif arr.dtype.kind in "iu" and arr.size and max(abs(int(v)) for v in arr.reshape(-1)) > 2**53:
         raise ValueError(f"{name} holds integers beyond 2**53; pass floats")
     return arr
 
@@ -98,13 +98,13 @@ def problem(X, y, w, b, lam=0.0, sample_weight=None, *, labels_in_unit_interval:
         raise ValueError(f"lam={lam!r} is negative; pass a regularization strength lam >= 0")
     if labels_in_unit_interval and ((y < 0) | (y > 1)).any():
         i = int(np.argmax((y < 0) | (y > 1)))
-        raise ValueError(f"y[{i}]={y[i]!r} is outside [0, 1]; pass labels (or soft labels) in [0, 1]")
+        raise ValueError(f"y[{i}]={float(y[i])!r} is outside [0, 1]; pass labels (or soft labels) in [0, 1]")
     s = None
     if sample_weight is not None:
         s = _vector(sample_weight, "sample_weight", m, "rows X")
         if (s < 0).any():
             i = int(np.argmax(s < 0))
-            raise ValueError(f"sample_weight[{i}]={s[i]!r} is negative; pass non-negative weights")
+            raise ValueError(f"sample_weight[{i}]={float(s[i])!r} is negative; pass non-negative weights")
     Xa = from_array(np.hstack([X, np.ones((m, 1))]))
     w_d = from_array(w)
     s_d = None if s is None else from_array(s)

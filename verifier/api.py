@@ -137,7 +137,7 @@ def check(
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
-    def finish(checks: list[CheckResult], function_name: str, warnings: tuple[str, ...] = ()) -> Result:
+    def finish(checks: list[CheckResult], function_name: str, warnings: tuple[str, ...] = (), probe=None, cfg=None) -> Result:
         result = Result(
             target=tgt.name,
             convention=conv.name,
@@ -153,7 +153,7 @@ def check(
             elapsed=time.perf_counter() - start,
             versions=versions(),
         )
-        return _with_diagnoses(result, tgt, conv, fmt, lam)
+        return _with_diagnoses(result, probe, cfg)
 
     with open_executor(candidate, **executor_kw) as executor:
         loaded = executor.load()
@@ -182,13 +182,16 @@ def check(
         cfg = RunConfig(tgt, fmt, std, prof, seed, lam, soft_labels, progress)
         checks = run_checks(cfg, bound, only)
         load_warnings = tuple(f"{w.category}: {w.message}" for w in getattr(loaded, "warnings", ()))
-        return finish(checks, name, load_warnings)
+        return finish(checks, name, load_warnings, bound, cfg)
 
 
-def _with_diagnoses(result: Result, target, convention, fmt, lam) -> Result:
-    """Fill ``result.diagnoses`` when the diagnosis module is available."""
+def _with_diagnoses(result: Result, probe: BoundCandidate | None, cfg: RunConfig | None) -> Result:
+    """Fill ``result.diagnoses``: the diagnosis module may call the candidate again through
+    ``probe`` (still open) on the counterexamples and on cases of its own."""
+    if result.passed:
+        return result
     try:
         from verifier import diagnose
     except ImportError:
         return result
-    return diagnose.attach(result)
+    return diagnose.attach(result, probe, cfg)

@@ -214,8 +214,6 @@ def _mls_shape_problems(target: Target, case: Case, raw: Any) -> list[str]:
         shape = np.shape(part)
         if shape not in ((), (n,)):
             problems.append(f"a gradient part has shape {shape}; expected dj_dw of shape ({n},) and a scalar dj_db")
-        elif isinstance(part, list):
-            problems.append("dj_dw is a Python list; expected a numpy array")
     return problems
 
 

@@ -76,13 +76,15 @@ def compare(target: Target, case: Case, actual: Outputs, exact: Outputs, fmt: Fo
                 ok = av == float(ev)
                 err = 0.0 if ok else math.inf
             elif not math.isfinite(av):
-                ok, err = False, math.inf
-                nonfinite = True
+                # a finite exact value beyond the format's range rounds to +-inf: that is the right answer
+                ok = math.isinf(av) and float(reference.round_to_format(ev, fmt.name)) == av
+                err = 0.0 if ok else math.inf
+                nonfinite = not ok
             else:
                 err = float(abs(mpmath.mpf(av) - ev))
                 ok = err <= tv
             ratio = err / tv if tv > 0 else (0.0 if err == 0 else math.inf)
-            ulps = reference.ulp_distance(av, ev, fmt.name)
+            ulps = 0.0 if (ok and err == 0.0) else reference.ulp_distance(av, ev, fmt.name)
             if ratio > worst[0]:
                 worst = (ratio, ulps, label, math.isfinite(av))
             if not ok:

@@ -19,7 +19,8 @@ any_float = st.floats(allow_nan=False)
 def test_round_to_format_matches_numpy_casting(a, b, k):
     # exact midpoints and other exact values between neighbouring floats; numpy's float64 -> float32
     # cast is itself correctly rounded, so float64 inputs test float32 rounding directly
-    assert round_to_format(a, "float32") == np.float32(a) or (math.isnan(np.float32(a)))
+    with np.errstate(over="ignore"):
+        assert round_to_format(a, "float32") == np.float32(a)
     if math.isfinite(a) and math.isfinite(b):
         mid = (Fraction(a) + Fraction(b)) / 2 + Fraction(k, 4) * (Fraction(b) - Fraction(a)) / 2
         r = round_to_format(mid, "float64")

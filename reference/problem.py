@@ -75,6 +75,8 @@ def _weights(P: Problem, vals, ks, q: int):
     s_top = int(np.frexp(P.s.max())[1]) if P.s is not None else 1
     L = (max(tops) + s_top - q - 8) if tops else -q
     V = np.empty(m, dtype=object)
+    lost = np.zeros(m, dtype=bool)  # nonzero values truncated to 0: a zero sum is then no evidence
+    gap = 0
     for i, v in enumerate(vals):
         if not v:
             V[i] = 0
@@ -83,12 +85,22 @@ def _weights(P: Problem, vals, ks, q: int):
         man = int(man) * (int(s_ints[i]) if s_ints is not None else 1)
         shift = int(e) + s_exp - L
         V[i] = man << shift if shift >= 0 else man >> -shift
+        if man and not V[i]:
+            lost[i] = True
+            gap = max(gap, -shift - man.bit_length())
     # error of V_i * 2**L: s_i 2**k_i (value) + 2**L (truncation)
     s_mant, s_e = np.frexp(P.s if P.s is not None else np.ones(m))
     ex = np.maximum(np.asarray(ks, dtype=np.int64), -(10**6)) + s_e
     C = int(max(ex.max(), L))
     w = np.ldexp(s_mant, np.maximum(ex - C, -2000).astype(np.int32)) + np.ldexp(1.0, max(L - C, -2000))
-    return V, L, w, C
+    return V, L, w, C, lost, gap
+
+
+def _revive_lost_zeros(deficit, N_is_zero, touched_lost, gap: int):
+    """A zero sum that dropped nonzero terms asks for the bits that bring them back."""
+    fix = N_is_zero & touched_lost
+    deficit[fix] = gap + 16
+    return deficit
 
 
 def _col_scale(P: Problem):
@@ -140,7 +152,7 @@ def _gradient_from(P: Problem, per_example, prec: int) -> Gradient:
 
     def attempt(q):
         vals, ks = per_example(q)
-        V, L, wts, C = _weights(P, vals, ks, q)
+        V, L, wts, C, lost, gap = _weights(P, vals, ks, q)
         N = P.Xa.ints.T.dot(V)  # exact, exponent Xa.exp + L
         e = P.Xa.exp + L
         lam_i, lam_e = int(P.lam_d.ints[0]), P.lam_d.exp
@@ -155,6 +167,8 @@ def _gradient_from(P: Problem, per_example, prec: int) -> Gradient:
         logB = _log2_bound(Bs, colexp + C)
         deficit = np.array([_deficit(np.array([nj], dtype=object), ej, logB[j : j + 1], prec)[0]
                             for j, (nj, ej) in enumerate(num)])
+        touched = (np.abs(P.Xa.ints[lost]) > 0).any(axis=0) if lost.any() else np.zeros(P.n + 1, bool)
+        deficit = _revive_lost_zeros(deficit, np.array([nj == 0 for nj, _ in num]), touched, gap)
         values = [_div_S(nj, ej, P, wp) for nj, ej in num]
         return values, deficit
 
@@ -221,7 +235,7 @@ def hessian(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None)
 
     def attempt(q):
         vals, ks = _batch.curvatures(P.Z.ints, P.Z.exp, q)
-        D, L, wts, C = _weights(P, vals, ks, q)
+        D, L, wts, C, lost, gap = _weights(P, vals, ks, q)
         Xi = P.Xa.ints
         N = Xi.T.dot(Xi * D[:, None])
         e = 2 * P.Xa.exp + L
@@ -237,6 +251,11 @@ def hessian(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None)
                     nj, ej = _add_exact(nj, ej, lam_i, lam_e)
                 deficit[a, bb] = _deficit(np.array([nj], dtype=object), ej, logB[a, bb : bb + 1], prec)[0]
                 out[a, bb] = _div_S(nj, ej, P, wp)
+        if lost.any():
+            nzx = np.abs(Xi[lost]) > 0
+            touched = (nzx[:, :, None] & nzx[:, None, :]).any(axis=0)
+            zero = np.array([[int(out[a, c]._mpf_[1]) == 0 for c in range(k)] for a in range(k)])
+            deficit = _revive_lost_zeros(deficit, zero, touched, gap)
         return out, deficit
 
     return _ziv(attempt, prec)

@@ -38,6 +38,7 @@ def cost(X, y, w, b, lam=0.0, s=None, prec=600):
     m = X.shape[0]
     z = logits_list(X, w, b)
     s = [1.0] * m if s is None else list(s)
+    prec = max(prec, 600 + 2 * int(max(abs(v) for v in z)))  # log(1 + e^z) keeps the bits of e^z
     with mpmath.workprec(prec):
         S = mpmath.fsum(mpmath.mpf(v) for v in s)
         total = mpmath.fsum(mpmath.mpf(s[i]) * (mpmath.log(1 + mpmath.exp(z[i])) - mpmath.mpf(float(y[i])) * z[i])
@@ -49,6 +50,7 @@ def gradient(X, y, w, b, lam=0.0, s=None, prec=600):
     m, n = X.shape
     z = logits_list(X, w, b)
     s = [1.0] * m if s is None else list(s)
+    prec = max(prec, 600 + 2 * int(max(abs(v) for v in z)))  # 1/(1 + e^-z) - 1 keeps the bits of e^-z
     with mpmath.workprec(prec):
         S = mpmath.fsum(mpmath.mpf(v) for v in s)
         r = [mpmath.mpf(s[i]) * (1 / (1 + mpmath.exp(-z[i])) - mpmath.mpf(float(y[i]))) for i in range(m)]

@@ -12,6 +12,7 @@ from hypothesis.extra.numpy import arrays
 import oracle_independent as ind
 import reference as R
 from reference.measures import round_to_format
+from reference.precision import _round_if_stable
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, width=64)
 wide = st.one_of(finite, st.floats(-1e8, 1e8), st.sampled_from([0.0, 5e-324, -1e-300, 1e8, -1e8, 37.43]))
@@ -32,7 +33,10 @@ def problems(draw, max_m=6, max_n=3, values=finite):
 
 
 def frac(v):
-    return Fraction(*v.as_integer_ratio())
+    """The exact rational value of an mpf."""
+    sign, man, exp, _ = v._mpf_
+    q = Fraction(man) * Fraction(2) ** exp
+    return -q if sign else q
 
 
 def fr_logits(X, w, b):
@@ -69,8 +73,11 @@ def test_linear_cost_and_gradient_equal_the_exact_rationals(p):
             assert got == 0
         else:
             assert abs(frac(got) / exact - 1) < Fraction(1, 2**150)
-        assert round_to_format(got) == round_to_format(exact)
-        assert round_to_format(got, "float32") == round_to_format(exact, "float32")
+    for fmt in ("float64", "float32"):
+        cost_r = R.correctly_rounded(R.linear_cost, X, y, w, b, lam, s, fmt=fmt)
+        g_r = R.correctly_rounded(R.linear_gradient, X, y, w, b, lam, s, fmt=fmt)
+        assert cost_r == round_to_format(cost, fmt) and g_r.b == round_to_format(sum(res) / S, fmt)
+        assert list(g_r.w) == [round_to_format(v, fmt) for v in gw]
 
 
 @given(problems())
@@ -89,11 +96,11 @@ def test_double_precision_agrees_after_rounding(p):
         hi = fn(X, y, w, b, lam, s, prec=256)
         for fmt in ("float64", "float32"):
             cr = R.correctly_rounded(fn, X, y, w, b, lam, s, fmt=fmt)
-            if isinstance(hi, R.Gradient):
-                assert cr.b == round_to_format(hi.b, fmt)
-                assert list(cr.w) == list(round_to_format(hi.w, fmt))
-            else:
-                assert cr == round_to_format(hi, fmt)
+            pairs = list(zip(cr.w, hi.w)) + [(cr.b, hi.b)] if isinstance(hi, R.Gradient) else [(cr, hi)]
+            for got, value in pairs:
+                # a value within 2**-250 of a rounding midpoint may round either way at 256 bits
+                stable = _round_if_stable(value, 250, fmt)
+                assert stable is None or got == stable
 
 
 def _line(fn, X, y, w, b, lam, s, d):

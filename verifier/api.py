@@ -78,6 +78,7 @@ def check(
     limits: Limits | None = None,
     only: list[str] | None = None,
     soft_labels: bool = False,
+    fail_fast: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Result:
     """Judge ``candidate`` as ``target`` under ``convention`` and return a Result.
@@ -87,7 +88,8 @@ def check(
     - ``function``: the function to call; by default the convention's name for the target.
     - ``lam``: the L2 regularization strength lambda (>= 0); ``precision``: "float64" or "float32";
       ``standard``: "robust" or "strict"; ``profile``: "quick", "default" or "thorough".
-    - ``only``: check ids to run (default: every check that applies).
+    - ``only``: check ids to run (default: every check that applies); ``fail_fast``: stop at the
+      first failing check (for CI gates that only need the verdict).
     Raises UsageError for arguments the verifier cannot act on (unknown target, missing file, ...);
     everything the candidate does wrong is a failed check in the Result instead.
     """
@@ -180,7 +182,7 @@ def check(
             )
         bound = BoundCandidate(executor, name, tgt, conv, fmt)
         cfg = RunConfig(tgt, fmt, std, prof, seed, lam, soft_labels, progress)
-        checks = run_checks(cfg, bound, only)
+        checks = run_checks(cfg, bound, only, fail_fast)
         load_warnings = tuple(f"{w.category}: {w.message}" for w in getattr(loaded, "warnings", ()))
         return finish(checks, name, load_warnings, bound, cfg)
 

@@ -47,6 +47,7 @@ def _add_check(sub) -> None:
     p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="per-call time limit (default 5)")
     p.add_argument("--only", action="append", choices=list(CHECKS), metavar="CHECK", help="run only this check (repeatable)")
     p.add_argument("--soft-labels", action="store_true", help="also draw soft labels in [0, 1]")
+    p.add_argument("--fail-fast", action="store_true", help="stop at the first failing check")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
 
 
@@ -99,6 +100,7 @@ def _cmd_check(args) -> int:
         call_timeout=args.timeout,
         only=args.only,
         soft_labels=args.soft_labels,
+        fail_fast=args.fail_fast,
         progress=progress,
     )
     print(summarize(result))

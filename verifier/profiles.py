@@ -18,7 +18,7 @@ class Profile:
 
 PROFILES = {
     "quick": Profile("quick", 20, 3, False),
-    "default": Profile("default", 60, 5, False),
+    "default": Profile("default", 50, 5, False),
     "thorough": Profile("thorough", 300, 10, True),
 }
 

@@ -376,8 +376,11 @@ def run_check(cfg: RunConfig, check: Check, cand: BoundCandidate) -> CheckResult
     raise ValueError(f"unknown check kind {check.kind!r}")
 
 
-def run_checks(cfg: RunConfig, cand: BoundCandidate, only: list[str] | None = None) -> list[CheckResult]:
-    """Run every applicable check (or those in ``only``) and return their results in catalog order."""
+def run_checks(
+    cfg: RunConfig, cand: BoundCandidate, only: list[str] | None = None, fail_fast: bool = False
+) -> list[CheckResult]:
+    """Run every applicable check (or those in ``only``) and return their results in catalog order;
+    with ``fail_fast``, stop after the first failing check."""
     results = []
     selected = [c for c in checks_for(cfg.target) if only is None or c.id in only]
     for i, check in enumerate(selected, 1):
@@ -387,4 +390,6 @@ def run_checks(cfg: RunConfig, cand: BoundCandidate, only: list[str] | None = No
         results.append(run_check(cfg, check, cand))
         if cfg.progress:
             cfg.progress(f"[{i}/{len(selected)}] {check.id}: {'pass' if results[-1].passed else 'FAIL'} ({time.perf_counter() - start:.1f}s)")
+        if fail_fast and not results[-1].passed:
+            break
     return results

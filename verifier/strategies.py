@@ -11,6 +11,7 @@ mixes in the floats right next to each threshold.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -24,6 +25,7 @@ REGIONS = ("benign", "shapes", "labels", "saturated", "overflow", "underflow", "
 BENIGN_Z = 2.0
 
 
+@functools.lru_cache(maxsize=None)
 def _float(lo: float, hi: float, fmt: Format) -> st.SearchStrategy[float]:
     return st.floats(lo, hi, width=32 if fmt.name == "float32" else 64, allow_nan=False, allow_infinity=False)
 
@@ -42,6 +44,7 @@ def thresholds(fmt: Format):
     return reference.thresholds(fmt.name)
 
 
+@functools.lru_cache(maxsize=None)
 def logits(region: str, fmt: Format) -> st.SearchStrategy[float]:
     """Single logits z in ``region``."""
     t = thresholds(fmt)
@@ -49,7 +52,7 @@ def logits(region: str, fmt: Format) -> st.SearchStrategy[float]:
     if region in ("benign", "shapes", "labels"):
         return _float(-BENIGN_Z, BENIGN_Z, fmt)
     if region == "saturated":
-        mag = st.one_of(_float(one / 2, ovf * 0.999, fmt), _near([one, 37.43 if fmt.name == "float64" else 17.3], fmt))
+        mag = st.one_of(_float(one / 2, ovf * 0.999, fmt), _near([t.exp_neg_negligible, one], fmt))
         return st.builds(lambda v, s: v * s, mag, st.sampled_from([1.0, -1.0]))
     if region == "overflow":
         hi = 1e5 if fmt.name == "float64" else 1e4
@@ -78,14 +81,43 @@ def labels_for(z: list[float], pattern: str) -> list[float]:
     raise ValueError(pattern)
 
 
+HYPOTHESIS_DRAWN = 24  # arrays up to this size are drawn element by element (and shrink that way)
+
+
+_SEEDS = st.integers(0, 2**32 - 1)
+_PATTERNS = st.sampled_from(["random", "ones", "zeros", "agree", "disagree"])
+_PATTERNS_SOFT = st.sampled_from(["random", "ones", "zeros", "agree", "disagree", "soft"])
+_BITS = st.sampled_from([0.0, 1.0])
+_UNIT = st.floats(0.0, 1.0)
+
+
+def _rng(draw) -> np.random.Generator:
+    return np.random.default_rng(draw(_SEEDS))
+
+
 @st.composite
 def _labels(draw, z: list[float], soft: bool) -> list[float]:
-    pattern = draw(st.sampled_from(["random", "ones", "zeros", "agree", "disagree"] + (["soft"] if soft else [])))
+    pattern = draw(_PATTERNS_SOFT if soft else _PATTERNS)
+    size = len(z)
     if pattern == "random":
-        return [float(v) for v in draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=len(z), max_size=len(z)))]
+        if size > HYPOTHESIS_DRAWN:
+            return _rng(draw).integers(0, 2, size).astype(float).tolist()
+        return [float(v) for v in draw(st.lists(_BITS, min_size=size, max_size=size))]
     if pattern == "soft":
-        return draw(st.lists(st.floats(0.0, 1.0), min_size=len(z), max_size=len(z)))
+        if size > HYPOTHESIS_DRAWN:
+            return _rng(draw).uniform(0.0, 1.0, size).tolist()
+        return draw(st.lists(_UNIT, min_size=size, max_size=size))
     return labels_for(z, pattern)
+
+
+@st.composite
+def _uniform(draw, size: int, lo: float, hi: float, fmt: Format) -> np.ndarray:
+    """``size`` floats of the format in [lo, hi]: drawn one by one when few, from a seeded
+    generator when many (drawing thousands of floats through Hypothesis is slow)."""
+    if size <= HYPOTHESIS_DRAWN:
+        return np.array(draw(st.lists(_float(lo, hi, fmt), min_size=size, max_size=size)), dtype=np.float64)
+    values = _rng(draw).uniform(lo, hi, size).astype(fmt.dtype).astype(np.float64)
+    return np.clip(values, lo, hi)
 
 
 _ENCODINGS = ("float", "int", "bool")
@@ -122,6 +154,7 @@ def pointwise_cases(draw, target: Target, region: str, fmt: Format, soft_labels:
     return case
 
 
+@functools.lru_cache(maxsize=None)
 def _dims(region: str):
     if region == "shapes":
         return st.one_of(
@@ -139,14 +172,14 @@ def problem_cases(draw, region: str, fmt: Format, lam: float = 0.0, soft_labels:
     m, n = draw(_dims(region))
     if region == "cancellation":
         n = max(n, 2)
-    X = np.array(draw(st.lists(_float(-2.0, 2.0, fmt), min_size=m * n, max_size=m * n)), dtype=np.float64).reshape(m, n)
-    w = np.array(draw(st.lists(_float(-1.0, 1.0, fmt), min_size=n, max_size=n)), dtype=np.float64)
+    X = draw(_uniform(m * n, -2.0, 2.0, fmt)).reshape(m, n)
+    w = draw(_uniform(n, -1.0, 1.0, fmt))
     b = draw(_float(-1.0, 1.0, fmt))
     if region in ("benign", "shapes", "labels", "cancellation"):
         if region == "cancellation":
             big = 1e8 if fmt.name == "float64" else 1e4
-            bigs = np.array(draw(st.lists(_float(big / 10, big * 10, fmt), min_size=m, max_size=m)))
-            signs = np.array(draw(st.lists(st.sampled_from([1.0, -1.0]), min_size=m, max_size=m)))
+            bigs = draw(_uniform(m, big / 10, big * 10, fmt))
+            signs = np.where(draw(_uniform(m, -1.0, 1.0, fmt)) < 0, -1.0, 1.0)
             X[:, 0] = (bigs * signs).astype(fmt.dtype)
             X[:, 1] = (-(bigs * signs) + X[:, 1]).astype(fmt.dtype)
             v = draw(_float(0.25, 1.0, fmt))

@@ -1,0 +1,103 @@
+"""Adapters: library functions presented in the ``mls`` calling convention, one module per library.
+
+Each adapter module defines ``LIBRARY`` (the name a user passes to ``verifier audit``), ``version()``
+(raises ImportError when the library is not installed) and ``functions()``, the list of
+``LibraryFunction`` it offers.  A ``LibraryFunction`` builds, for one precision, a plain Python
+callable that takes numpy arrays in that precision (``fn(z)``, ``fn(f, y)``, ``fn(z, y)`` or
+``fn(X, y, w, b[, lambda_])``), calls the library in that precision and returns numpy arrays.  The
+callables are trusted library code: ``verifier.check`` runs them in this process.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+ADAPTERS: dict[str, str] = {
+    "numpy": "verifier.adapters.numpy_textbook",
+    "scipy": "verifier.adapters.scipy_special",
+    "sklearn": "verifier.adapters.sklearn_loss",
+    "statsmodels": "verifier.adapters.statsmodels_logit",
+    "torch": "verifier.adapters.torch_nn",
+    "jax": "verifier.adapters.jax_nn",
+    "tensorflow": "verifier.adapters.tensorflow_keras",
+}
+ALIASES = {"scikit-learn": "sklearn", "pytorch": "torch", "tf": "tensorflow", "keras": "tensorflow"}
+
+
+@dataclass(frozen=True)
+class LibraryFunction:
+    """One library function as a checkable candidate.
+
+    - ``function``: its public name (``scipy.special.expit``); ``variant``: how it was run when one
+      function is audited several ways ("x64 off", "cuda, tf32 on"), else ""
+    - ``target``: the verifier target it computes; ``lam``: the lambda it is judged with
+    - ``build(precision)``: the callable in the ``mls`` convention for "float64" or "float32"
+    - ``how``: one line saying how the adapter maps the library's call onto the target
+    """
+
+    library: str
+    function: str
+    target: str
+    build: Callable[[str], Callable[..., Any]]
+    how: str = ""
+    variant: str = ""
+    lam: float = 0.0
+    precisions: tuple[str, ...] = ("float64", "float32")
+
+    @property
+    def label(self) -> str:
+        return f"{self.function} [{self.variant}]" if self.variant else self.function
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """A loaded adapter module: the library's name, its installed version and its functions."""
+
+    library: str
+    version: str
+    functions: tuple[LibraryFunction, ...]
+
+
+def canonical(name: str) -> str:
+    """The adapter name for ``name`` (accepts aliases such as "scikit-learn"); ValueError if unknown."""
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in ADAPTERS:
+        raise ValueError(f"library={name!r} has no adapter; use one of: {', '.join(ADAPTERS)}")
+    return key
+
+
+def load(names: list[str] | None = None) -> tuple[list[Adapter], list[str]]:
+    """Import the adapters for ``names`` (default: all).  Returns the adapters whose library is
+    installed and one note per library that was skipped."""
+    keys = [canonical(n) for n in names] if names else list(ADAPTERS)
+    adapters, notes = [], []
+    for key in dict.fromkeys(keys):
+        try:
+            module = importlib.import_module(ADAPTERS[key])
+            version = module.version()
+            functions = tuple(module.functions())
+        except ImportError as exc:
+            notes.append(f"{key}: skipped, not installed ({exc})")
+            continue
+        adapters.append(Adapter(module.LIBRARY, version, functions))
+    return adapters, notes
+
+
+def dtype_of(precision: str) -> np.dtype:
+    return np.dtype(precision)
+
+
+def labels_as(y: Any, like: np.ndarray) -> np.ndarray:
+    """Labels (float, int or bool arrays) as floats of ``like``'s dtype, as a library expects them."""
+    return np.asarray(y).astype(like.dtype if like.dtype.kind == "f" else np.float64)
+
+
+def mean_gradient(residual: np.ndarray, X: np.ndarray) -> tuple[Any, np.ndarray]:
+    """(dJ/db, dJ/dw) of the mean loss from per-example residuals dL/dz, in the residual's dtype."""
+    m = X.shape[0]
+    r = np.asarray(residual)
+    return r.sum() / r.dtype.type(m), X.T @ r / r.dtype.type(m)

@@ -501,12 +501,26 @@ def grade_class(
     on_graded: Callable[[SubmissionGrade], None] | None = None,
 ) -> ClassRun:
     """Grade every submission in ``folder`` with ``jobs`` processes and write the reports to ``out``."""
+    subs = discover(folder, assignment.files)
+    return grade_many(subs, assignment, out, jobs, progress, on_graded)
+
+
+def grade_many(
+    subs: list[Submission],
+    assignment: Assignment,
+    out: str | Path,
+    jobs: int = 1,
+    progress: TextIO | None = sys.stderr,
+    on_graded: Callable[[SubmissionGrade], None] | None = None,
+    class_views: bool = True,
+) -> ClassRun:
+    """Grade ``subs``, each in a process of its own (``jobs`` at a time), resuming from ``out``."""
     import multiprocessing
     from multiprocessing.connection import wait
 
     import verifier.report.html  # noqa: F401  (imported once here, shared by the forked processes)
 
-    if not isinstance(jobs, int) or jobs < 1:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise UsageError(f"--jobs {jobs!r}: pass a whole number of processes >= 1")
     start = time.monotonic()
     out = Path(out)
@@ -514,7 +528,6 @@ def grade_class(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
-    subs = discover(folder, assignment.files)
     digest = assignment.digest()
     grades: dict[str, SubmissionGrade] = {}
     pending: list[Submission] = []
@@ -582,7 +595,8 @@ def grade_class(
         folder = grade_path(out, sub).parent
         if not (folder / "report.html").exists() or not (folder / "results.json").exists():
             write_views(grade, folder, assignment)
-    write_class_views(ordered, out, assignment)
+    if class_views:
+        write_class_views(ordered, out, assignment)
     return ClassRun(ordered, reused, len(subs) - reused, time.monotonic() - start)
 
 

@@ -1,0 +1,278 @@
+"""Known, documented accuracy defects, and how to recognise them in a failed check.
+
+Each ``KnownDefect`` names a defect that has a public reference (docs/library-defects.md lists them
+with the oracle's evidence) and a matcher that reads a failed check's minimal counterexample: the
+inputs, the exact values and what the library returned.  A failure no matcher explains is reported
+as unexplained; the matchers never turn a failure into a pass.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+import reference
+from verifier.adapters import LibraryFunction
+from verifier.results import CheckResult
+
+DOC = "docs/library-defects.md"
+
+
+@dataclass(frozen=True)
+class KnownDefect:
+    """A documented defect: ``standard`` is the weakest standard that reveals it."""
+
+    id: str
+    title: str
+    standard: str
+    references: tuple[str, ...]
+    match: Callable[[LibraryFunction, str, CheckResult], str | None]
+
+    @property
+    def anchor(self) -> str:
+        return f"{DOC}#{self.id}"
+
+
+def _values(mapping: dict, comp: str | None = None) -> list[float]:
+    out = []
+    for key, vals in (mapping or {}).items():
+        if comp is not None and key != comp:
+            continue
+        for v in np.asarray(vals, dtype=object).reshape(-1):
+            try:
+                out.append(float(v))
+            except (TypeError, ValueError):
+                continue
+    return out
+
+
+def _pairs(check: CheckResult) -> list[tuple[float, float]]:
+    """(actual, exact) for every output component of the counterexample."""
+    ce = check.counterexample
+    if ce is None:
+        return []
+    pairs = []
+    for comp, acts in (ce.actual or {}).items():
+        exps = (ce.expected or {}).get(comp)
+        if exps is None:
+            continue
+        a = _values({comp: acts})
+        e = _values({comp: exps})
+        pairs.extend(zip(a, e))
+    return pairs
+
+
+def _zy(check: CheckResult) -> list[tuple[float, float]]:
+    ce = check.counterexample
+    if ce is None:
+        return []
+    z = ce.z or _values({"z": ce.inputs.get("z", [])})
+    y = _values({"y": ce.inputs.get("y", [])})
+    return list(zip(z, y)) if len(y) == len(z) else [(v, math.nan) for v in z]
+
+
+def _saturation(precision: str) -> float:
+    return reference.thresholds(precision).exp_neg_negligible
+
+
+def _is_close(a: float, b: float) -> bool:
+    return math.isfinite(a) and abs(a - b) <= 1e-6 * abs(b)
+
+
+def _capped(caps: dict[str, float]):
+    def match(fn: LibraryFunction, precision: str, check: CheckResult) -> str | None:
+        for a, e in _pairs(check):
+            for what, cap in caps.items():
+                if _is_close(a, cap) and e > a * (1 + 1e-6):
+                    return f"returned {a!r} = {what} where the exact loss is {e:.6g}"
+        return None
+
+    return match
+
+
+def _eps_cap(eps: float) -> float:
+    return -math.log(eps)
+
+
+def _sklearn_clip(fn, precision, check):
+    if fn.library != "sklearn" or "log_loss" not in fn.function:
+        return None
+    eps = float(np.finfo(np.float64).eps)
+    return _capped({"-log(float64 eps)": _eps_cap(eps), "-log(float32 eps)": _eps_cap(float(np.finfo(np.float32).eps))})(fn, precision, check)
+
+
+def _keras_clip(fn, precision, check):
+    if fn.library != "tensorflow" or fn.target != "loss":
+        return None
+    caps = {"-log(1e-7)": -math.log(1e-7), "-log(float32(1e-7))": -math.log(float(np.float32(1e-7))),
+            "-log(1 - float32(1 - 1e-7))": -math.log(1.0 - float(np.float32(1 - 1e-7)))}
+    return _capped(caps)(fn, precision, check)
+
+
+def _torch_clamp(fn, precision, check):
+    if fn.library != "torch" or fn.target != "loss":
+        return None
+    return _capped({"the clamp log(.) >= -100": 100.0})(fn, precision, check)
+
+
+def _float32_result(fn, precision, check):
+    # judged where the values are ordinary numbers: in the tails a cancellation can leave a result
+    # with so few significant bits that it is a float32 number by chance
+    if precision != "float64" or check.tier != "correctness":
+        return None
+    shown = []
+    for a, e in _pairs(check):
+        if not math.isfinite(a) or a == 0.0:
+            continue
+        if float(np.float32(a)) != a:
+            return None
+        e64 = float(e)
+        if e64 != 0.0 and float(np.float32(e64)) != e64:
+            shown.append((a, e64))
+    if not shown:
+        return None
+    a, e = shown[0]
+    return f"every returned value is a float32 number ({a!r} where the float64 answer is {e!r})"
+
+
+def _log_one_plus_tiny(fn, precision, check):
+    if fn.target not in ("loss-from-logit", "cost"):
+        return None
+    sat = _saturation(precision)
+    for (a, e), (z, y) in zip(_pairs(check), _zy(check)):
+        if a == 0.0 and e > 0 and z < -sat and y == 0.0:
+            return f"returned 0 at z = {z!r}, y = 0, where the exact loss log(1 + exp(z)) is {e:.6g}"
+    return None
+
+
+def _softplus_minus_yz(fn, precision, check):
+    if fn.target not in ("loss-from-logit", "cost"):
+        return None
+    for (a, e), (z, y) in zip(_pairs(check), _zy(check)):
+        if z > 0 and y == 1.0 and a != e:
+            rel = abs(a - e) / e if e else math.inf
+            return f"at z = {z!r}, y = 1 returned {a!r} where the exact loss is {e:.6g} (relative error {rel:.3g})"
+    if fn.target == "cost" and any(z > 0 and y == 1.0 for z, y in _zy(check)):
+        return "the cost has examples with z > 0 and y = 1, where softplus(z) - y z cancels"
+    return None
+
+
+def _residual(fn, precision, check):
+    if fn.target not in ("gradient", "cost-and-gradient"):
+        return None
+    sat = _saturation(precision)
+    ce = check.counterexample
+    if ce is None:
+        return None
+    X = np.asarray(ce.inputs.get("X", []), dtype=np.float64)
+    y = np.asarray(ce.inputs.get("y", []), dtype=np.float64).reshape(-1)
+    z = np.asarray(ce.z, dtype=np.float64)
+    hits = [(zi, yi) for zi, yi in zip(z, y) if (zi > sat and yi == 1.0)]
+    if hits and X.size:
+        zi, _ = hits[0]
+        truth = -float(reference.sigmoid(-zi))
+        return f"at z = {zi!r}, y = 1 sigmoid(z) rounds to 1 and sigmoid(z) - y = 0; the exact residual is {truth:.6g}"
+    return None
+
+
+def _derivative(fn, precision, check):
+    if fn.target != "sigmoid-derivative":
+        return None
+    for (a, e), (z, _) in zip(_pairs(check), _zy(check)):
+        if z > 0 and a != e:
+            return f"at z = {z!r} returned {a!r} where the exact sigma'(z) is {e:.6g}: 1 - sigma(z) cancels"
+    return None
+
+
+def _log_one_minus_sigmoid(fn, precision, check):
+    if fn.target not in ("loss-from-logit", "cost"):
+        return None
+    for (a, e), (z, y) in zip(_pairs(check), _zy(check)):
+        if z > 0 and y == 0.0 and math.isfinite(a) and a != e:
+            return (f"at z = {z!r}, y = 0 returned {a!r} where the exact loss is {e!r}: "
+                    f"log(1 - sigma(z)) keeps only the bits of 1 - sigma(z) that survived rounding sigma(z)")
+    return None
+
+
+def _subnormal_flush(fn, precision, check):
+    tiny = float(np.finfo(np.dtype(precision)).tiny)
+    for a, e in _pairs(check):
+        if a == 0.0 and 0.0 < abs(e) < tiny:
+            return f"returned 0 where the exact value {e!r} is subnormal (exp overflowed in 1 / (1 + exp(-z)))"
+    return None
+
+
+def _bool_labels(fn, precision, check):
+    if check.id == "correctness.labels" and "boolean" in check.message and "not supported" in check.message:
+        return "bool labels: 1 - y raised TypeError (numpy has no boolean subtract or negative)"
+    return None
+
+
+def _nonfinite(fn, precision, check):
+    for a, e in _pairs(check):
+        if not math.isfinite(a) and math.isfinite(e):
+            return f"returned {a!r} where the exact value is {e:.6g} (log(0), 0 * inf or exp overflow)"
+    return None
+
+
+SKLEARN_CLIP = ("https://github.com/scikit-learn/scikit-learn/pull/24354",
+                "https://github.com/scikit-learn/scikit-learn/issues/24315",
+                "https://github.com/scikit-learn/scikit-learn/pull/28851")
+DEFECTS: tuple[KnownDefect, ...] = (
+    KnownDefect("sklearn-log-loss-clip", "sklearn metrics.log_loss clips probabilities to [eps, 1 - eps]: "
+                "a per-example loss is capped near 36.04 (float64)", "robust", SKLEARN_CLIP, _sklearn_clip),
+    KnownDefect("keras-bce-epsilon-clip", "Keras binary_crossentropy clips probabilities to [1e-7, 1 - 1e-7]: "
+                "a per-example loss is capped near 16.12", "robust",
+                ("https://tensorflow.org/api_docs/python/tf/keras/backend/set_epsilon",
+                 "https://github.com/tensorflow/tensorflow/issues/41595"), _keras_clip),
+    KnownDefect("torch-bce-log-clamp", "torch binary_cross_entropy clamps log(.) at -100: a per-example loss is "
+                "capped at 100", "robust",
+                ("https://docs.pytorch.org/docs/stable/generated/torch.nn.BCELoss.html",
+                 "https://github.com/pytorch/pytorch/issues/103316"), _torch_clamp),
+    KnownDefect("float32-default", "computed in float32 where float64 was asked (JAX without x64 truncates "
+                "float64 arrays to float32)", "robust",
+                ("https://docs.jax.dev/en/latest/default_dtypes.html",), _float32_result),
+    KnownDefect("log-one-plus-tiny", "log(1 + exp(z)) evaluated without log1p: the loss rounds to 0 for "
+                "z < -36.7, y = 0 where the truth is exp(z)", "robust",
+                ("https://github.com/pytorch/pytorch/issues/195529", "https://github.com/pytorch/pytorch/pull/1792"),
+                _log_one_plus_tiny),
+    KnownDefect("nonfinite", "inf or NaN where the true value is finite (log of a probability that rounded "
+                "to 0 or 1, exp overflow)", "robust",
+                ("https://docs.pytorch.org/docs/stable/generated/torch.nn.BCELoss.html",), _nonfinite),
+    KnownDefect("log-one-minus-sigmoid", "the loss from a logit as -log(1 - sigma(z)): for y = 0, z > 0 the bits "
+                "lost rounding sigma(z) near 1 are lost for good (21 bits at z = 19)", "robust",
+                ("https://github.com/pytorch/pytorch/issues/39435", "https://github.com/pytorch/pytorch/issues/103316"),
+                _log_one_minus_sigmoid),
+    KnownDefect("bool-labels", "bool label arrays are rejected: numpy has no boolean subtract (1 - y)", "robust",
+                ("https://github.com/numpy/numpy/pull/14725", "https://github.com/numpy/numpy/issues/15856"),
+                _bool_labels),
+    KnownDefect("subnormal-flush", "a subnormal result returned as 0: exp(-z) overflows for z < -709.78, so "
+                "1 / (1 + exp(-z)) is 0 where the truth is down to 4.9e-324", "strict",
+                ("https://github.com/scipy/scipy/issues/6145",), _subnormal_flush),
+    KnownDefect("residual-cancellation", "sigmoid(z) - y cancels for z > 36.7, y = 1: the residual, and a "
+                "gradient made of it, is 0 where the truth is -exp(-z)", "strict",
+                ("https://github.com/pytorch/pytorch/issues/195677",), _residual),
+    KnownDefect("sigmoid-derivative-cancellation", "sigma (1 - sigma) loses the relative accuracy of 1 - sigma "
+                "for z > 0 and is 0 for z > 36.7", "strict",
+                ("https://github.com/pytorch/pytorch/issues/195681", "https://github.com/tensorflow/tensorflow/issues/126060"),
+                _derivative),
+    KnownDefect("softplus-minus-yz", "the loss as softplus(z) - y z cancels for y = 1, z > 0 (about 127 ulps at "
+                "z = 5, 0 for z > 37.4)", "strict",
+                ("https://github.com/scikit-learn/scikit-learn/pull/21814",), _softplus_minus_yz),
+)
+KNOWN = {d.id: d for d in DEFECTS}
+
+
+def explain(fn: LibraryFunction, precision: str, check: CheckResult) -> list[tuple[KnownDefect, str]]:
+    """The known defects that explain the failed ``check`` of ``fn``, each with its evidence."""
+    if check.passed or check.counterexample is None:
+        return []
+    found = []
+    for defect in DEFECTS:
+        evidence = defect.match(fn, precision, check)
+        if evidence:
+            found.append((defect, evidence))
+    return found

@@ -126,7 +126,7 @@ def prepare(spec: str) -> LoadedSource:
     try:
         code = compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        raise LoadError(_syntax_message(exc, loaded), type_name=type(exc).__name__) from None
+        raise LoadError(_syntax_message(exc, loaded, source), type_name=type(exc).__name__) from None
     except ValueError as exc:  # source with NUL bytes
         raise LoadError(f"{loaded.display_name}: {exc}", type_name="ValueError") from None
     module = types.ModuleType(MODULE_NAME)
@@ -196,11 +196,16 @@ def _notebook_source(path: str) -> tuple[str, list[tuple[int, int]]]:
     return "\n".join(lines) + "\n", cells
 
 
-def _syntax_message(exc: SyntaxError, loaded: LoadedSource) -> str:
+def _syntax_message(exc: SyntaxError, loaded: LoadedSource, source: str = "") -> str:
     where = loaded.where(exc.lineno) if exc.lineno else "unknown line"
     msg = f"{loaded.display_name}, {where}: {type(exc).__name__}: {exc.msg}"
-    if exc.text:
-        text = exc.text.rstrip("\n")
+    text = exc.text
+    source_lines = source.splitlines()
+    if exc.lineno and 0 < exc.lineno <= len(source_lines):
+        # CPython may read the offending line from the file on disk, which for a notebook is JSON
+        text = source_lines[exc.lineno - 1]
+    if text:
+        text = text.rstrip("\n")
         stripped = text.lstrip()
         msg += f"\n    {stripped}"
         if exc.offset and exc.offset > 0:

@@ -27,7 +27,15 @@ BENIGN_Z = 2.0
 
 @functools.lru_cache(maxsize=None)
 def _float(lo: float, hi: float, fmt: Format) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, width=32 if fmt.name == "float32" else 64, allow_nan=False, allow_infinity=False)
+    """Floats of the format in [lo, hi] (bounds rounded inward to the format)."""
+    if fmt.name == "float32":
+        lo32, hi32 = np.float32(lo), np.float32(hi)
+        if float(lo32) < lo:
+            lo32 = np.nextafter(lo32, np.float32(np.inf))
+        if float(hi32) > hi:
+            hi32 = np.nextafter(hi32, np.float32(-np.inf))
+        return st.floats(float(lo32), float(hi32), width=32, allow_nan=False, allow_infinity=False)
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
 
 
 def _near(points: list[float], fmt: Format) -> st.SearchStrategy[float]:

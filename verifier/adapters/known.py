@@ -139,9 +139,18 @@ def _float32_result(fn, precision, check):
 
 
 def _log_one_plus_tiny(fn, precision, check):
+    sat = _saturation(precision)
+    eps = float(np.finfo(np.dtype(precision)).eps)
+    ce = check.counterexample
+    if fn.target == "loss" and ce is not None:
+        f = _values({"f": ce.inputs.get("f", [])})
+        y = _values({"y": ce.inputs.get("y", [])})
+        for (a, e), fi, yi in zip(_pairs(check), f, y):
+            if a == 0.0 and e > 0 and yi == 0.0 and 0 < fi < eps:
+                return f"returned 0 at f = {fi!r}, y = 0, where the exact loss -log(1 - f) is {e:.6g}: log(1 - f) without log1p"
+        return None
     if fn.target not in ("loss-from-logit", "cost"):
         return None
-    sat = _saturation(precision)
     for (a, e), (z, y) in zip(_pairs(check), _zy(check)):
         if a == 0.0 and e > 0 and z < -sat and y == 0.0:
             return f"returned 0 at z = {z!r}, y = 0, where the exact loss log(1 + exp(z)) is {e:.6g}"
@@ -170,11 +179,13 @@ def _residual(fn, precision, check):
     X = np.asarray(ce.inputs.get("X", []), dtype=np.float64)
     y = np.asarray(ce.inputs.get("y", []), dtype=np.float64).reshape(-1)
     z = np.asarray(ce.z, dtype=np.float64)
-    hits = [(zi, yi) for zi, yi in zip(z, y) if (zi > sat and yi == 1.0)]
+    hits = sorted((zi for zi, yi in zip(z, y) if zi > 0 and yi == 1.0), reverse=True)
     if hits and X.size:
-        zi, _ = hits[0]
+        zi = hits[0]
         truth = -float(reference.sigmoid(-zi))
-        return f"at z = {zi!r}, y = 1 sigmoid(z) rounds to 1 and sigmoid(z) - y = 0; the exact residual is {truth:.6g}"
+        if zi > sat:
+            return f"at z = {zi!r}, y = 1 sigmoid(z) rounds to 1 and sigmoid(z) - y = 0; the exact residual is {truth:.6g}"
+        return f"at z = {zi!r}, y = 1 sigmoid(z) - 1 cancels; the exact residual is -sigmoid(-z) = {truth:.6g}"
     return None
 
 
@@ -235,8 +246,8 @@ DEFECTS: tuple[KnownDefect, ...] = (
     KnownDefect("float32-default", "computed in float32 where float64 was asked (JAX without x64 truncates "
                 "float64 arrays to float32)", "robust",
                 ("https://docs.jax.dev/en/latest/default_dtypes.html",), _float32_result),
-    KnownDefect("log-one-plus-tiny", "log(1 + exp(z)) evaluated without log1p: the loss rounds to 0 for "
-                "z < -36.7, y = 0 where the truth is exp(z)", "robust",
+    KnownDefect("log-one-plus-tiny", "log(1 + x) evaluated without log1p: the loss rounds to 0 for "
+                "z < -36.7, y = 0 (or f < eps, y = 0) where the truth is about exp(z) (or f)", "robust",
                 ("https://github.com/pytorch/pytorch/issues/195529", "https://github.com/pytorch/pytorch/pull/1792"),
                 _log_one_plus_tiny),
     KnownDefect("nonfinite", "inf or NaN where the true value is finite (log of a probability that rounded "

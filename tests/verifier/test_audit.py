@@ -1,0 +1,107 @@
+"""verifier audit on the numpy and scipy adapters: the verdicts the oracle must reach, the JSON
+records, the HTML and markdown tables and the command line.  Profile quick, a few checks each."""
+
+import json
+
+import pytest
+
+from verifier import cli
+from verifier.adapters import scipy_special
+from verifier.audit import audit, run_function, to_markdown
+from verifier.report import audit_html
+
+pytest.importorskip("scipy")
+
+
+def _function(module, name):
+    return next(f for f in module.functions() if f.function == name)
+
+
+def test_scipy_expit_passes_robust():
+    row = run_function(_function(scipy_special, "scipy.special.expit"), "x", "float64", "robust", "quick", 0)
+    assert row.passed, [c.message for c in row.result.failed()]
+    assert row.worst_ulps >= 0
+
+
+def test_scipy_log_expit_loss_passes_both_standards():
+    fn = _function(scipy_special, "scipy.special.log_expit")
+    for standard in ("robust", "strict"):
+        row = run_function(fn, "x", "float64", standard, "quick", 0,
+                           only=["correctness.benign", "stability.saturated", "stability.cancellation"])
+        assert row.passed, (standard, [c.message for c in row.result.failed()])
+
+
+def test_numpy_textbook_cost_fails_stability_with_log_of_zero():
+    result = audit(["numpy"], precisions=("float64",), standards=("robust",), functions=["compute_cost"],
+                   only=["correctness.benign", "stability.overflow", "stability.finite"])
+    (row,) = result.rows
+    assert row.result.tier_passed("correctness")
+    assert {c.id for c in row.result.failed()} == {"stability.overflow", "stability.finite"}
+    assert {d for d, _, _ in row.defects} == {"nonfinite"}
+    assert row.unexplained() == []
+
+
+def test_the_residual_sigmoid_minus_y_passes_robust_and_fails_strict_in_the_saturated_tail():
+    fn = _function(scipy_special, "expit(z) - y gradient")
+    robust = run_function(fn, "x", "float64", "robust", "quick", 0, only=["stability.saturated"])
+    strict = run_function(fn, "x", "float64", "strict", "quick", 0, only=["stability.saturated"])
+    assert robust.passed
+    assert not strict.passed
+    assert [d for d, _, _ in strict.defects] == ["residual-cancellation"]
+
+
+@pytest.fixture(scope="module")
+def small_audit():
+    return audit(["scipy"], precisions=("float64", "float32"), functions=["special.expit", "xlogy"],
+                 only=["correctness.benign", "stability.overflow"])
+
+
+def test_json_records_have_the_documented_fields(small_audit):
+    records = json.loads(small_audit.dumps())
+    assert len(records) == 2 * 2 * 2  # functions x precisions x standards
+    rec = records[0]
+    for key in ("library", "version", "function", "target", "precision", "standard", "passed", "regions", "diagnoses"):
+        assert key in rec
+    region = rec["regions"]["correctness.benign"]
+    assert {"passed", "worst_ulps", "worst_bits", "counterexample"} <= set(region)
+    strict_expit = next(r for r in records if r["function"] == "scipy.special.expit" and r["standard"] == "strict"
+                        and r["precision"] == "float64")
+    assert strict_expit["passed"] is False
+    ce = strict_expit["regions"]["stability.overflow"]["counterexample"]
+    assert ce["actual"]["value"] == [0.0]
+    assert [d["id"] for d in strict_expit["known_defects"]] == ["subnormal-flush"]
+
+
+def test_rows_pair_up_robust_and_strict(small_audit):
+    pairs = small_audit.pairs()
+    assert len(pairs) == 2 * 2
+    assert all(r.standard == "robust" and s.standard == "strict" for r, s in pairs)
+
+
+def test_html_and_markdown_tables(small_audit):
+    html = audit_html.render(small_audit)
+    assert html.count("<tr>") >= 4 and "scipy.special.expit" in html and "subnormal-flush" in html
+    md = to_markdown(small_audit)
+    assert "| scipy | `scipy.special.expit` | sigmoid | float64 | pass" in md
+    assert "(library-defects.md#subnormal-flush)" in md
+
+
+def test_cli_writes_html_json_and_markdown(tmp_path, capsys):
+    code = cli.main(["audit", "scipy", "--function", "log_expit", "--precision", "float64", "--only",
+                     "correctness.benign", "--out", str(tmp_path / "html"), "--json", str(tmp_path / "a.json"),
+                     "--markdown", str(tmp_path / "a.md"), "-q"])
+    assert code == 0
+    assert (tmp_path / "html" / "audit.html").exists()
+    records = json.loads((tmp_path / "a.json").read_text())
+    assert {r["standard"] for r in records} == {"robust", "strict"}
+    assert "# Accuracy of library implementations" in (tmp_path / "a.md").read_text()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["audit", "matlab"], "has no adapter"),
+    (["audit", "scipy", "--only", "no.such"], "unknown check id"),
+    (["audit", "scipy", "--function", "nothing-matches"], "nothing to audit"),
+])
+def test_cli_usage_errors_exit_2(argv, message, capsys, tmp_path):
+    assert cli.main(argv + ["--out", str(tmp_path), "-q"]) == 2
+    assert message in capsys.readouterr().err

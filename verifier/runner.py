@@ -7,6 +7,7 @@ to a minimal counterexample; the last failing example Hypothesis replays is the 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 import zlib
@@ -29,6 +30,35 @@ from verifier.results import CheckResult, Counterexample, Sample
 from verifier.targets import Case, Target
 
 MAX_SAMPLES = 400
+
+
+@contextlib.contextmanager
+def _reproducible_generation():
+    """Make generation depend on the seed alone.
+
+    Hypothesis mixes constants found in the source of locally imported modules into generated
+    values, so the same seed draws different examples depending on which modules (test files,
+    lazily imported parts of this package) happen to be loaded.  A run must be reproducible from
+    its recorded seed in any process (the CLI, the grader, pytest), so those local constants are
+    left out while a check runs; Hypothesis' built-in constants are still used.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - a future Hypothesis without this internal module
+        yield
+        return
+    original = getattr(providers, "_get_local_constants", None)
+    if original is None or not hasattr(providers, "Constants"):  # pragma: no cover
+        yield
+        return
+    empty = providers.Constants()
+    providers._get_local_constants = lambda: empty
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        providers.CONSTANTS_CACHE.cache.clear()
 
 
 class _Failed(Exception):
@@ -129,7 +159,8 @@ def _search(cfg: RunConfig, check: Check, strategy, body: Callable[[Case, _State
         body(case, state)
 
     try:
-        run()
+        with _reproducible_generation():
+            run()
     except _Failed:
         pass
     except Flaky:
@@ -244,7 +275,8 @@ def _contract(cfg: RunConfig, check: Check, cand: BoundCandidate) -> CheckResult
     def collect(case):
         rng_cases.append(case)
 
-    collect()
+    with _reproducible_generation():
+        collect()
     state = _State()
     problem = ""
     bad_case: Case | None = None

@@ -1,16 +1,21 @@
-"""``verifier demo``: the oracle at work on a bundled example.
+"""``verifier demo``: the oracle at work on a bundled example, then the grader on a bundled class.
 
-Computes the cost and gradient of the bundled data set exactly, the same with the textbook float64
-formulas, and the error of those in ulps; then scales (w, b) into the tails and shows where the
-textbook formulas overflow or return inf / NaN while the exact values stay finite.
+First computes the cost and gradient of the bundled data set exactly and with the textbook float64
+formulas, at the scale of the data and far in the tail, where the textbook formulas return inf / NaN
+while the exact values stay finite.  Then grades the example class (examples/submissions/, .py and
+.ipynb files, correct, wrong and fragile) with examples/assignments/mls.toml and writes the class
+report to reports/demo/index.html under the current directory.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import sys
 import warnings
 from importlib import resources
+from pathlib import Path
 from typing import TextIO
 
 import numpy as np
@@ -43,7 +48,8 @@ def _row(name: str, naive: float, exact) -> str:
     return f"  {name:<10} exact {float(exact_s): .17g}   float64 {naive: .17g}   {ulps:10.3g} ulps ({bits:4.1f} bits){flag}"
 
 
-def run_demo(out: TextIO) -> int:
+def show_oracle(out: TextIO) -> None:
+    """The exact values against the textbook float64 formulas, at the first and the last scale."""
     p = load_problem()
     X = np.asarray(p["X"], dtype=np.float64)
     y = np.asarray(p["y"], dtype=np.float64)
@@ -53,12 +59,11 @@ def run_demo(out: TextIO) -> int:
     print("The exact oracle on the bundled example (logistic regression, m = %d, n = %d)" % X.shape, file=out)
     print(p["description"], file=out)
     print(
-        f"float64 thresholds (computed by the oracle): sigma rounds to 1 from z = {t.sigmoid_rounds_to_one:.6g}, "
-        f"exp overflows from z = {t.exp_overflow:.6g}, sigma is subnormal below z = {t.sigmoid_subnormal:.6g} "
-        f"and rounds to 0 below z = {t.sigmoid_zero:.6g}",
+        f"float64: sigma rounds to 1 from z = {t.sigmoid_rounds_to_one:.6g}, exp overflows from z = {t.exp_overflow:.6g}",
         file=out,
     )
-    for scale in p["scales"]:
+    scales = p["scales"]
+    for scale in (scales[0], scales[-1]) if len(scales) > 1 else scales:
         w, b = w0 * scale, b0 * scale
         z = X @ w + b
         print(f"\nw = {w.tolist()}, b = {b}: z from {z.min():g} to {z.max():g}", file=out)
@@ -71,7 +76,42 @@ def run_demo(out: TextIO) -> int:
         print(_row("dJ/db", gb, g.b), file=out)
     print(
         "\nThe textbook cost -y log(f) - (1 - y) log(1 - f) returns inf once sigma(z) rounds to 1 (log of 0),"
-        "\nand NaN where exp overflows; the exact values stay finite.  `verifier check` finds such inputs on its own.",
+        "\nand NaN where exp overflows; the exact values stay finite.",
         file=out,
     )
+
+
+def examples_dir() -> Path:
+    """The bundled examples (examples/ next to the verifier package, in a source checkout)."""
+    return Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_demo(out: TextIO, report_dir: str | os.PathLike = "reports/demo", jobs: int = 2,
+             progress: TextIO | None = sys.stderr) -> int:
+    """Show the oracle, then grade the example class and write ``report_dir``/index.html."""
+    from verifier.api import UsageError
+    from verifier.assignment import load_assignment
+    from verifier.grading import grade_class
+
+    show_oracle(out)
+    examples = examples_dir()
+    assignment_file = examples / "assignments" / "mls.toml"
+    submissions = examples / "submissions"
+    if not assignment_file.is_file() or not submissions.is_dir():
+        raise UsageError(f"the example class is not installed (looked in {examples}); run the demo from a source checkout")
+    assignment = load_assignment(assignment_file)
+    report = Path(report_dir)
+    print(f"\nGrading the example class ({submissions}) with {assignment_file.name} "
+          f"(profile {assignment.profile}, {jobs} processes)...", file=out, flush=True)
+    run = grade_class(submissions, assignment, report, jobs=jobs, progress=progress)
+    width = max((len(g.submission) for g in run.grades), default=10)
+    for g in run.grades:
+        worst = [t.name for t in g.tasks if not t.passed]
+        note = f"  problems in: {', '.join(worst)}" if worst else ""
+        if g.error:
+            note = f"  {g.error}"
+        print(f"  {g.submission:<{width}} {g.score:6g} / {g.max_score:g}{note}", file=out)
+    print(f"\nGraded {len(run.grades)} submissions in {run.elapsed:.0f}s.", file=out)
+    print(f"Class report: {(report / 'index.html').resolve()}", file=out)
+    print(f"Grades: {report / 'grades.csv'}, JUnit: {report / 'junit.xml'}, per student: {report / 'submissions'}/NAME/report.html", file=out)
     return 0

@@ -1,0 +1,31 @@
+# Grace: clips the probabilities "to avoid log(0)", as a forum post suggested.
+import numpy as np
+
+EPS = 1e-15
+
+
+def sigmoid(z):
+    z = np.clip(z, -500, 500)
+    return 1 / (1 + np.exp(-z))
+
+
+def compute_cost_logistic(X, y, w, b):
+    p = np.clip(sigmoid(X @ w + b), EPS, 1 - EPS)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def compute_gradient_logistic(X, y, w, b):
+    m = X.shape[0]
+    err = sigmoid(X @ w + b) - y
+    return np.sum(err) / m, X.T @ err / m
+
+
+def compute_cost_logistic_reg(X, y, w, b, lambda_=1):
+    m = X.shape[0]
+    return compute_cost_logistic(X, y, w, b) + lambda_ / (2 * m) * np.dot(w, w)
+
+
+def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
+    m = X.shape[0]
+    dj_db, dj_dw = compute_gradient_logistic(X, y, w, b)
+    return dj_db, dj_dw + lambda_ / m * w

@@ -1,0 +1,33 @@
+import numpy as np
+
+
+def sigmoid(z):
+    z = np.asarray(z, dtype=np.float64)
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1 / (1 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1 + ez)
+    return out
+
+
+def compute_cost_logistic(X, y, w, b):
+    z = X @ w + b
+    return np.mean(np.logaddexp(0, z) - y * z)
+
+
+def compute_gradient_logistic(X, y, w, b):
+    err = sigmoid(X @ w + b) - y
+    return np.mean(err), X.T @ err / len(y)
+
+
+def compute_cost_logistic_reg(X, y, w, b, lambda_=1):
+    m = X.shape[0]
+    # regularize every parameter
+    return compute_cost_logistic(X, y, w, b) + lambda_ / (2 * m) * (np.sum(w ** 2) + b ** 2)
+
+
+def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
+    m = X.shape[0]
+    dj_db, dj_dw = compute_gradient_logistic(X, y, w, b)
+    return dj_db + lambda_ / m * b, dj_dw + lambda_ / m * w

@@ -6,7 +6,16 @@
 
 __version__ = "0.1.0"
 
-from verifier.api import UsageError, check  # noqa: E402
+
+
+def __getattr__(name: str):
+    # check and UsageError load verifier.api (numpy, Hypothesis, mpmath) on first use, so that
+    # importing a light submodule (the pytest plugin, loaded in every pytest run) stays cheap.
+    if name in ("check", "UsageError"):
+        from verifier import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'verifier' has no attribute {name!r}")
 
 
 

@@ -24,7 +24,7 @@ class Check:
     region: str = ""
 
     def applies_to(self, target: Target) -> bool:
-        if self.id == "correctness.labels":
+        if self.id in ("correctness.labels", "contract.labels"):
             return "y" in target.inputs
         if self.id == "contract.arrays":
             return target.kind == "pointwise"
@@ -38,7 +38,7 @@ class Check:
 CATALOG: tuple[Check, ...] = (
     Check("correctness.benign", "correctness", "agrees with the exact value for moderate inputs (|z| <= 2)", "accuracy", "benign"),
     Check("correctness.shapes", "correctness", "agrees for m = 1, n = 1, m < n and m up to 300", "accuracy", "shapes"),
-    Check("correctness.labels", "correctness", "agrees when labels are int, bool or float32 arrays", "accuracy", "labels"),
+    Check("correctness.labels", "correctness", "agrees when labels are int or float arrays", "accuracy", "labels"),
     Check("correctness.identities", "correctness", "satisfies the function's identities (symmetry, label flip, row order, duplicated data)", "identity", "benign"),
     Check("stability.saturated", "stability", "agrees where sigma(z) rounds to 1 or is tiny (|z| beyond the saturation threshold)", "accuracy", "saturated"),
     Check("stability.overflow", "stability", "agrees where exp(|z|) overflows (|z| beyond 709.78 in float64)", "accuracy", "overflow"),
@@ -46,6 +46,7 @@ CATALOG: tuple[Check, ...] = (
     Check("stability.cancellation", "stability", "agrees where the textbook formulas cancel (large opposing features, 1 - sigma)", "accuracy", "cancellation"),
     Check("stability.finite", "stability", "returns finite values wherever the true value is finite", "finite"),
     Check("contract.arrays", "contract", "accepts numpy arrays (not only Python scalars) and returns the input's shape", "contract"),
+    Check("contract.labels", "contract", "accepts labels given as a boolean array", "contract"),
     Check("contract.shapes", "contract", "returns the documented types and shapes", "contract"),
     Check("contract.pure", "contract", "does not modify its input arrays", "contract"),
     Check("contract.deterministic", "contract", "returns identical results for identical inputs", "contract"),

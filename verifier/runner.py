@@ -32,6 +32,25 @@ from verifier.targets import Case, Target
 MAX_SAMPLES = 400
 
 
+@dataclass
+class Perf:
+    """Where a run's time goes (read by benchmarks/check.py): candidate calls, oracle and judging;
+    the rest of a check's time is Hypothesis generating and shrinking.  ``first_failure_at`` is the
+    perf_counter time the first failing example was seen (None until then)."""
+
+    calls: float = 0.0
+    oracle: float = 0.0
+    checks: float = 0.0
+    examples: int = 0
+    first_failure_at: float | None = None
+
+    def reset(self) -> None:
+        self.__init__()
+
+
+PERF = Perf()
+
+
 @contextlib.contextmanager
 def _reproducible_generation():
     """Make generation depend on the seed alone.
@@ -176,13 +195,22 @@ def _accuracy_body(cfg: RunConfig, cand: BoundCandidate, judge_finite_only: bool
 
     def body(case: Case, state: _State) -> None:
         state.examples += 1
+        PERF.examples += 1
+        t0 = time.perf_counter()
         obs = cand.observe(case)
+        t1 = time.perf_counter()
+        PERF.calls += t1 - t0
         state.note(obs)
         if obs.outputs is None:
             state.failure = (case, obs, None, _describe_failure(obs))
+            if PERF.first_failure_at is None:
+                PERF.first_failure_at = t1
             raise _Failed
         exact = target.exact(case)
         verdict = compare(target, case, obs.outputs, exact, fmt, cfg.standard)
+        PERF.oracle += time.perf_counter() - t1
+        if not verdict.passed and PERF.first_failure_at is None:
+            PERF.first_failure_at = time.perf_counter()
         if judge_finite_only:
             verdict.passed = not verdict.nonfinite
             if not verdict.passed:
@@ -295,6 +323,20 @@ def _contract(cfg: RunConfig, check: Check, cand: BoundCandidate) -> CheckResult
                 scalar = cand.call_raw(tuple(float(np.asarray(a, dtype=np.float64).reshape(-1)[0]) for a in cand.convention.make_args(cand.target, case, cand.fmt)))
                 if scalar.status == "ok" and np.ndim(scalar.value) != 0:
                     problem = f"a scalar input gave a result of shape {np.shape(scalar.value)}, not a scalar"
+        elif check.id == "contract.labels":
+            bool_case = dict(case, y_encoding="bool")
+            if not np.all(np.isin(np.asarray(case["y"]), (0.0, 1.0))):
+                continue
+            got = cand.observe(bool_case)
+            state.note(got)
+            if got.outputs is None and obs.outputs is not None:
+                problem = "with labels given as a boolean array, " + _describe_failure(got)
+            elif got.outputs is not None:
+                verdict = compare(cfg.target, bool_case, got.outputs, cfg.target.exact(bool_case), cfg.fmt, cfg.standard)
+                if not verdict.passed:
+                    problem = "with labels given as a boolean array the result is wrong:\n" + verdict.message
+            if problem:
+                case = bool_case
         elif obs.outputs is None and obs.status not in ("unreadable",):
             continue  # failures to run are reported by the other checks
         elif check.id == "contract.pure":
@@ -420,6 +462,7 @@ def run_checks(
             cfg.progress(f"[{i}/{len(selected)}] {check.id}")
         start = time.perf_counter()
         results.append(run_check(cfg, check, cand))
+        PERF.checks += time.perf_counter() - start
         if cfg.progress:
             cfg.progress(f"[{i}/{len(selected)}] {check.id}: {'pass' if results[-1].passed else 'FAIL'} ({time.perf_counter() - start:.1f}s)")
         if fail_fast and not results[-1].passed:

@@ -18,8 +18,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 MANIFEST = tomllib.loads((CORPUS / "manifest.toml").read_text())["entry"]
 POINTWISE = {"sigmoid", "sigmoid-derivative", "loss", "loss-from-logit", "loss-derivative"}
 # The whole corpus under `thorough` takes tens of minutes on two cores: CI runs the same
-# assertion under `default`, and `pytest -m slow` runs the thorough version.
-CORRECT_PROFILE = os.environ.get("CORPUS_PROFILE", "default")
+# assertion under `quick` (`default` elsewhere), and `pytest -m slow` runs the thorough version.
+CORRECT_PROFILE = os.environ.get("CORPUS_PROFILE", "quick" if os.environ.get("CI") else "default")
 
 
 def _cases(kinds: set[str]):
@@ -75,7 +75,6 @@ def test_wrong_implementation_fails(entry, function, target):
 def test_fragile_implementation_fails_only_in_the_tails(entry, function, target):
     result = _check(entry, function, target, profile="default")
     assert result.tier_passed("correctness"), _why(result)
-    assert result.tier_passed("contract"), _why(result)
     assert not result.tier_passed("stability")
 
 

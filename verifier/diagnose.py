@@ -82,29 +82,39 @@ def diagnose(result: Result, probe, cfg) -> tuple[Diagnosis, ...]:
         return (setup.to_diagnosis(failing),)
     if probe is None or cfg is None:
         return (_unrecognized(result, []),)
-    found = find(result, probe, cfg)
+    seen: list[Seen] = []
+    found = find(result, probe, cfg, seen_out=seen)
+    if any(c.checks for c in found):
+        found = [c for c in found if c.checks]
     if not found:
-        return (_unrecognized(result, []),)
+        return (_unrecognized(result, _facts(cfg, seen)),)
     return tuple(c.to_diagnosis(failing) for c in found)
 
 
-def find(result: Result | None, probe, cfg, ladder: bool | None = None) -> list[Candidate]:
+def find(result: Result | None, probe, cfg, ladder: bool | None = None, seen_out: list | None = None) -> list[Candidate]:
     """Every catalog mistake the evidence supports, ranked.  ``result`` may be None (then only the
-    designed probes and, when ``ladder`` is true, the tail ladder are looked at)."""
+    designed probes and, when ``ladder`` is true, the tail ladder are looked at).  The cases looked
+    at are appended to ``seen_out`` when given."""
     failing = {c.id: c for c in result.failed()} if result is not None else {}
     seen = _designed(probe, cfg)
     seen += _counterexamples(result, probe, cfg) if result is not None else []
+    if seen_out is not None:
+        seen_out.extend(seen)
     found: list[Candidate] = []
     found += _contract(failing, seen, probe, cfg)
+    nondet = _nondeterministic(failing, seen, probe)
+    if nondet is not None:
+        return _rank(found + [nondet])
     models = _models(failing, seen, probe, cfg)
     found += models
-    if not models and not any(c.id in ("outputs-swapped", "wrong-shape", "raises", "timeout") for c in found):
+    if not models and not any(c.id in ("outputs-swapped", "wrong-shape", "raises") for c in found):
         rp = _reduced_precision(failing, seen, cfg)
         if rp is not None:
             found.append(rp)
     if ladder is None:
         ladder = any(cid in TAIL_CHECKS for cid in failing)
-    if ladder:
+    designed_ok = all(_right(cfg, s) for s in seen if not s.check)
+    if ladder and (designed_ok or models):  # tails are read only against a known benign behaviour
         found += _tails(failing, seen, probe, cfg, models[0] if models else None)
     return _rank(found)
 
@@ -193,8 +203,11 @@ def _setup(result: Result) -> Candidate | None:
         if c.id == "contract.loads":
             syntax = any(s in c.message for s in ("SyntaxError", "IndentationError", "TabError"))
             mid = "syntax-error" if syntax else "load-error"
-            first = c.message.split("\n")[0]
-            return Candidate(mid, 1.0, f"The submission could not be loaded: {first.split(': ', 1)[-1]}.",
+            first = c.message.split("\n")[0].removeprefix("the submission could not be loaded: ")
+            kind, _, rest = first.partition(": ")
+            if rest.startswith(kind):
+                first = rest
+            return Candidate(mid, 1.0, f"The submission could not be loaded: {first}.",
                              {"error": c.message[:2000]}, {c.id})
         if c.id == "contract.function":
             return Candidate("missing-function", 1.0, c.message[0].upper() + c.message[1:] + ".", {"error": c.message}, {c.id})
@@ -281,19 +294,40 @@ def _contract(failing: dict, seen: list[Seen], probe, cfg) -> list[Candidate]:
             evidence = {"error": failing["contract.shapes"].message}
         out.append(Candidate("wrong-shape", 0.9, msg + ".", evidence, checks))
     # other exceptions and timeouts
-    for status, mid in (("raised", "raises"), ("timeout", "timeout")):
-        hit = [s for s in seen if s.obs.status == status and s not in shape_raises]
-        if hit and not any(c.id == "rejects-arrays" for c in out):
-            s = hit[0]
-            checks = {t.check for t in hit if t.check}
-            checks |= {cid for cid, c in failing.items() if ("raised" in c.message or "time limit" in c.message)}
-            what = "raised " + s.obs.error.splitlines()[0] if status == "raised" else "did not finish in time"
-            out.append(Candidate(mid, 0.9, f"The function {what} on {s.label if not s.check else _shape_words(s.case)}.",
-                                 {"case": s.label, "error": s.obs.error, "traceback": s.obs.traceback[-2000:]}, checks))
-    if "contract.deterministic" in failing:
-        out.append(Candidate("nondeterministic", 0.9, failing["contract.deterministic"].message[0].upper()
-                             + failing["contract.deterministic"].message[1:] + ".", {}, {"contract.deterministic"}))
+    hit = [s for s in seen if s.obs.status in ("raised", "timeout", "exited", "killed") and s not in shape_raises]
+    if hit and not any(c.id == "rejects-arrays" for c in out):
+        s = hit[0]
+        checks = {t.check for t in hit if t.check}
+        checks |= {cid for cid, c in failing.items()
+                   if any(w in c.message for w in ("raised", "time limit", "ended the process", "resource limit"))}
+        what = {"raised": "raised " + s.obs.error.splitlines()[0] if s.obs.error else "raised",
+                "timeout": "did not finish within the time limit"}.get(s.obs.status, f"ended the process ({s.obs.error})")
+        out.append(Candidate("raises", 0.9, f"The function {what} on the case with {_shape_words(s.case)}.",
+                             {"case": s.label, "error": s.obs.error, "traceback": s.obs.traceback[-2000:]}, checks))
     return out
+
+
+def _nondeterministic(failing: dict, seen: list[Seen], probe) -> Candidate | None:
+    """The designed probes called a second time: different outputs for the same inputs."""
+    for s in seen:
+        if s.check or s.obs.outputs is None:
+            continue
+        again = _observe(probe, s.case)
+        if again.outputs is None:
+            continue
+        for comp, a in s.obs.outputs.items():
+            b = again.outputs.get(comp)
+            if b is None or not np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True):
+                checks = {cid for cid in failing if not cid.startswith("contract.")} | ({"contract.deterministic"} & failing.keys())
+                return Candidate("nondeterministic", 0.9,
+                                 f"Two calls with the same inputs ({s.label}) returned different {comp}: the result depends "
+                                 f"on something other than the inputs (random numbers, a random subset of the examples, "
+                                 f"or state kept between calls).",
+                                 {"case": s.label, "first": np.asarray(a).tolist(), "second": np.asarray(b).tolist()}, checks)
+    if "contract.deterministic" in failing:
+        msg = failing["contract.deterministic"].message
+        return Candidate("nondeterministic", 0.9, msg[0].upper() + msg[1:] + ".", {}, {"contract.deterministic"})
+    return None
 
 
 def _right(cfg, s: Seen) -> bool:
@@ -304,11 +338,13 @@ def _right(cfg, s: Seen) -> bool:
 
 
 def _shape_words(case: Case) -> str:
+    enc = case.get("y_encoding", "float")
+    labels = f" and labels given as {enc} values" if enc != "float" else ""
     if "X" in case:
         m, n = np.shape(case["X"])
-        return f"m = {m}, n = {n}"
+        return f"m = {m}, n = {n}{labels}"
     key = "z" if "z" in case else "f"
-    return f"an input of shape {np.shape(case[key])}"
+    return f"an input of shape {np.shape(case[key])}{labels}"
 
 
 # --------------------------------------------------------------------------- mistake models
@@ -449,6 +485,35 @@ def _tail_message(f: diagnose_numeric.Finding) -> str:
 
 
 # --------------------------------------------------------------------------- fallback
+def _facts(cfg, seen: list[Seen]) -> list[str]:
+    """What the designed cases show, in words: which components are wrong, by how much."""
+    for s in seen:
+        if s.check:
+            continue
+        if s.obs.outputs is None:
+            return [f" On a test case with {_shape_words(s.case)} the call failed: {s.obs.error.splitlines()[0] if s.obs.error else s.obs.status}."]
+        ok, _ = _compare_model(cfg, s, s.exact)
+        if ok:
+            continue
+        wrong, right = [], []
+        for comp in cfg.target.components:
+            a = np.asarray(s.obs.outputs[comp], dtype=np.float64).reshape(-1)
+            e = np.asarray(s.exact[comp], dtype=np.float64).reshape(-1)
+            if _close(a, e, float(np.max(np.abs(e), initial=0.0)) + 1e-3, _tolerance(cfg)).all():
+                right.append(comp)
+                continue
+            i = int(np.argmax(np.abs(a - e)))
+            label = comp if a.size == 1 else f"{comp}[{i}]"
+            ratio = f", {a[i] / e[i]:.4g} times the right value" if e[i] != 0 and math.isfinite(a[i]) else ""
+            wrong.append(f"{label} is {_fmt(a[i])} where the right value is {_fmt(e[i])}{ratio}")
+        text = f" Already on moderate inputs (a test case with {s.label}) " + "; ".join(wrong) + "."
+        if right:
+            text += f" {', '.join(right)} {'is' if len(right) == 1 else 'are'} right."
+        return [text]
+    return [" Moderate inputs give the right result; the failures are in the regions named above."]
+
+
+
 def _unrecognized(result: Result, extra: list[str], note: str = "") -> Diagnosis:
     failed = result.failed()
     parts = []
@@ -473,7 +538,7 @@ def _unrecognized(result: Result, extra: list[str], note: str = "") -> Diagnosis
             msg += "."
         first_line = worst.message.splitlines()[0] if worst.message else ""
         if first_line:
-            msg += f" {worst.id}: {first_line}"
+            msg += f" {worst.id}: {first_line.rstrip('.:')}."
         evidence.update({"check": worst.id, "inputs": ce.inputs, "expected": ce.expected, "actual": ce.actual,
                          "ulps": ce.ulps, "bits": ce.bits, "component": ce.component})
     msg += "".join(extra)

@@ -113,47 +113,70 @@ def overflow(target: Target, points: list[Point], fmt: Format) -> Finding | None
     shown = sorted(bad + zeros, key=lambda p: abs(p.z))
     zmin = min(abs(p.z) for p in shown)
     detail = (f"the result is inf or NaN for z = {_zlist(bad)}: exp overflows to inf beyond "
-              f"|z| = {t.exp_overflow:.5g} (float {fmt.name}), and finite below")
+              f"|z| = {t.exp_overflow:.5g} ({fmt.name}), and finite below")
     if zeros:
         detail += f"; it is also 0 for z = {_zlist(zeros)} where a square or product of exps overflows"
     return Finding("overflow", detail, 0.9, shown, {"points": _show(shown), "exp_overflow": t.exp_overflow}, zmin)
 
 
 def _clipped(target: Target, case: Case, eps: float | None) -> dict[str, np.ndarray] | None:
-    """What a candidate that clips the probability at [eps, 1 - eps] (or, eps None, clamps the logs at
-    -100) returns, in float64."""
-    with np.errstate(all="ignore"):
-        def logs(f):
-            if eps is None:
-                return np.maximum(np.log(f), LOG_CLAMP), np.maximum(np.log1p(-f), LOG_CLAMP)
-            f = np.clip(f, eps, 1 - eps)
-            return np.log(f), np.log1p(-f)
+    """What a candidate that clips the probability to [eps, 1 - eps] (or, eps None, clamps the logs at
+    -100) returns, computed exactly apart from the clip (so only the clip's own effect shows)."""
+    import mpmath
 
-        if target.kind == "pointwise":
-            y = np.asarray(case.get("y", 0.0), dtype=np.float64)
+    def logs(z=None, f=None):
+        """(log f, log(1 - f)) after the clip, for a logit z or a probability f."""
+        with mpmath.workprec(200):
+            if f is None:
+                sig = reference.sigmoid(z)
+                lf, l1f = reference.log_sigmoid(z), reference.log_sigmoid(-z)
+            else:
+                sig = mpmath.mpf(float(f))
+                lf = mpmath.log(sig) if sig > 0 else mpmath.ninf
+                l1f = mpmath.log1p(-sig) if sig < 1 else mpmath.ninf
+            if eps is None:
+                return max(lf, LOG_CLAMP), max(l1f, LOG_CLAMP), sig
+            if sig < eps or sig > 1 - eps:
+                c = mpmath.mpf(eps) if sig < eps else mpmath.mpf(1.0 - eps)  # 1 - eps as the float it rounds to
+                return mpmath.log(c), mpmath.log1p(-c), c
+            return lf, l1f, sig
+
+    def loss(y, lf, l1f):
+        y = float(y)
+        return -(y * lf if y else 0) - ((1 - y) * l1f if y != 1 else 0)
+
+    if target.kind == "pointwise":
+        key = "z" if "z" in case else "f"
+        xs = np.asarray(case[key], dtype=np.float64).reshape(-1)
+        ys = np.asarray(case.get("y", np.zeros_like(xs)), dtype=np.float64).reshape(-1)
+        vals = []
+        for x, y in zip(xs, ys):
+            lf, l1f, sig = logs(z=x) if key == "z" else logs(f=x)
             if target.name == "sigmoid":
                 if eps is None:
                     return None
-                return {"value": np.clip(expit(np.asarray(case["z"], dtype=np.float64)), eps, 1 - eps)}
-            if target.name in ("loss", "loss-from-logit"):
-                f = np.asarray(case["f"], dtype=np.float64) if "f" in case else expit(np.asarray(case["z"], dtype=np.float64))
-                lf, l1f = logs(f)
-                return {"value": -(y * lf + (1 - y) * l1f)}
-            return None
-        X, y, w = np.asarray(case["X"], dtype=np.float64), np.asarray(case["y"], dtype=np.float64), np.asarray(case["w"], dtype=np.float64)
-        m = X.shape[0]
-        lam = case.get("lam", 0.0)
-        z = X @ w + case["b"]
-        f = expit(z)
-        out: dict[str, np.ndarray] = {}
-        if target.name in ("cost", "cost-and-gradient"):
-            lf, l1f = logs(f)
-            out["cost"] = np.array(-np.mean(y * lf + (1 - y) * l1f) + lam / (2 * m) * float(w @ w))
-        if target.name in ("gradient", "cost-and-gradient") and eps is not None:
-            r = np.clip(f, eps, 1 - eps) - y
-            out["dj_dw"] = X.T @ r / m + lam * w / m
-            out["dj_db"] = np.array(np.mean(r))
-        return out or None
+                vals.append(float(sig))
+            elif target.name in ("loss", "loss-from-logit"):
+                vals.append(float(loss(y, lf, l1f)))
+            else:
+                return None
+        return {"value": np.array(vals).reshape(np.shape(case[key]))}
+    X, y, w = case["X"], np.asarray(case["y"], dtype=np.float64), np.asarray(case["w"], dtype=np.float64)
+    m = X.shape[0]
+    lam = case.get("lam", 0.0)
+    zs = reference.logits(X, w, case["b"])
+    parts = [logs(z=zi) for zi in zs]
+    out: dict[str, np.ndarray] = {}
+    if target.name in ("cost", "cost-and-gradient"):
+        total = mpmath.fsum(loss(yi, lf, l1f) for yi, (lf, l1f, _) in zip(y, parts))
+        out["cost"] = np.array(float(total / m + mpmath.mpf(lam) / (2 * m) * mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in w)))
+    if target.name in ("gradient", "cost-and-gradient") and eps is not None:
+        r = [sig - mpmath.mpf(float(yi)) for yi, (_, _, sig) in zip(y, parts)]
+        Xf = np.asarray(X, dtype=np.float64)
+        out["dj_dw"] = np.array([float(mpmath.fsum(Xf[i, j] * r[i] for i in range(m)) / m + lam * w[j] / m)
+                                 for j in range(X.shape[1])])
+        out["dj_db"] = np.array(float(mpmath.fsum(r) / m))
+    return out or None
 
 
 def _matches(actual: dict[str, np.ndarray], predicted: dict[str, np.ndarray], expected: dict[str, np.ndarray]) -> tuple[bool, bool]:
@@ -164,40 +187,42 @@ def _matches(actual: dict[str, np.ndarray], predicted: dict[str, np.ndarray], ex
         e = np.asarray(expected[comp], dtype=np.float64)
         p = np.asarray(predicted.get(comp, e), dtype=np.float64)
         with np.errstate(all="ignore"):
-            scale = np.maximum(np.abs(p), np.abs(e)) * 1e-6 + 1e-300
-            near_p = np.abs(a - p) <= scale
-            near_e = np.abs(a - e) <= scale
+            near_p = np.abs(a - p) <= np.abs(p) * 1e-6 + 1e-300
+            near_e = np.abs(a - e) <= np.abs(e) * 1e-6 + 1e-300
         if not np.all(near_p | near_e):
             return False, False
         some = some or bool(np.any(near_p & ~near_e))
     return True, some
 
 
+def _substantially(a, b) -> bool:
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return bool(np.any(~(np.abs(a - b) <= 1e-3 * np.maximum(np.abs(a), np.abs(b)))))
+
+
 def clipping(target: Target, points: list[Point], fmt: Format) -> Finding | None:
-    bad = [p for p in points if not p.passed and p.actual is not None and not p.nonfinite and abs(p.z) > 2]
-    if len(bad) < 2:
-        return None
+    tail = [p for p in points if p.actual is not None and p.truth_finite and abs(p.z) > 2]
     for eps in CLIP_EPS + (None,):
-        ok = True
-        some = False
-        for p in bad:
+        active = []
+        for p in tail:
             pred = _clipped(target, p.case, eps)
             if pred is None:
-                ok = False
                 break
-            good, hit = _matches(p.actual, pred, p.expected)
-            ok = ok and good
-            some = some or hit
-            if not ok:
-                break
-        if ok and some:
-            what = (f"the logs are clamped at {LOG_CLAMP:g}" if eps is None else
-                    f"the probability is clipped to [{eps:.3g}, 1 - {eps:.3g}]")
-            zmin = min(abs(p.z) for p in bad)
-            detail = (f"for z = {_zlist(bad)} the result equals what it would be if {what}: "
-                      f"it stays pinned while the true value keeps changing")
-            return Finding("clipping", detail, 0.9, bad, {"points": _show(bad), "clip": "log clamp -100" if eps is None else eps}, zmin)
+            if any(_substantially(pred[c], p.expected[c]) for c in pred):
+                active.append((p, pred))
+        if len(active) < 2 or not all(_matches(p.actual, pred, p.expected) == (True, True) for p, pred in active):
+            continue
+        pts = [p for p, _ in active]
+        what = (f"the logs are clamped at {LOG_CLAMP:g}" if eps is None else
+                f"the probability is clipped to [{eps:.3g}, 1 - {eps:.3g}]")
+        detail = (f"for z = {_zlist(pts)} the result equals what it would be if {what}: "
+                  f"it stays pinned while the true value keeps changing")
+        return Finding("clipping", detail, 0.9, pts, {"points": _show(pts), "clip": "log clamp -100" if eps is None else eps},
+                       min(abs(p.z) for p in pts))
     # a constant the catalog does not know: the same value at three or more tail points on one side
+    bad = [p for p in tail if not p.passed and not p.nonfinite]
     for side in (1, -1):
         pts = [p for p in bad if p.z * side > 0]
         for comp in target.components:

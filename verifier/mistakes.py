@@ -59,12 +59,10 @@ CATALOG: tuple[Mistake, ...] = (
     _M("rejects-arrays", "contract", "works only on Python scalars",
        "The function uses scalar-only operations (math.exp, if z > 0) and fails on numpy arrays.",
        "Use numpy's element-wise functions, and element-wise selection instead of an if on the whole array."),
-    _M("raises", "contract", "raises an exception on valid inputs",
-       "The function raises on inputs that are valid for the assignment.",
-       "Run the function on the example shown and follow the traceback."),
-    _M("timeout", "contract", "does not finish in time",
-       "A call did not return within the time limit (an endless loop, or far too much work).",
-       "Check loop conditions; the computation needs one pass over the data."),
+    _M("raises", "contract", "raises, hangs or ends the process on valid inputs",
+       "The function raises an exception, does not return within the time limit, or ends the worker "
+       "process, on inputs that are valid for the assignment.",
+       "Run the function on the example shown and follow the traceback; for a hang, check loop conditions."),
     _M("nondeterministic", "contract", "different results for the same inputs",
        "Two calls with identical inputs returned different results (random numbers, or state kept "
        "between calls).",

@@ -82,7 +82,11 @@ def show_oracle(out: TextIO) -> None:
 
 
 def examples_dir() -> Path:
-    """The bundled examples (examples/ next to the verifier package, in a source checkout)."""
+    """The bundled examples: examples/ next to the verifier package (a source checkout or an editable
+    install), else examples/ in the current directory (an installed package run from the checkout)."""
+    for base in (Path(__file__).resolve().parent.parent, Path.cwd()):
+        if (base / "examples" / "assignments" / "mls.toml").is_file():
+            return base / "examples"
     return Path(__file__).resolve().parent.parent / "examples"
 
 

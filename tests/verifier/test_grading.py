@@ -1,0 +1,270 @@
+"""Grading a class: discovery, seeds, scores, hostile submissions, time limits and resuming."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from verifier import grading
+from verifier.assignment import parse_assignment
+from verifier.grading import Submission, derive_seed, discover, grade_class, read_grade, slugify, source_for
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "submissions"
+
+CORRECT = """
+import numpy as np
+
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+def compute_gradient_logistic(X, y, w, b):
+    err = sigmoid(X @ w + b) - y
+    return err.mean(), X.T @ err / X.shape[0]
+"""
+WRONG = CORRECT.replace("sigmoid(X @ w + b) - y", "y - sigmoid(X @ w + b)")
+EXITS = "import os\nos._exit(3)\n"
+LOOPS = "def sigmoid(z):\n    while True:\n        pass\n"
+
+
+def small_assignment(**head):
+    head = {"name": "test class", "profile": "quick", "seed": 11, "call_timeout": 0.5, **head}
+    return parse_assignment(
+        {
+            "assignment": head,
+            "task": [
+                {"name": "sigmoid", "target": "sigmoid", "points": 4,
+                 "checks": ["correctness.benign", "contract.pure"], "split": {"correctness": 3, "contract": 1}},
+                {"name": "gradient", "target": "gradient", "points": 6, "checks": ["correctness.benign"]},
+            ],
+        },
+        "test.toml",
+    )
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    base = tmp_path_factory.mktemp("class")
+    subs = base / "subs"
+    subs.mkdir()
+    (subs / "correct.py").write_text(CORRECT)
+    (subs / "wrong.py").write_text(WRONG)
+    (subs / "exits.py").write_text(EXITS)
+    (subs / "loops.py").write_text(LOOPS)
+    shutil.copy(EXAMPLES / "carol.ipynb", subs / "notebook.ipynb")
+    (subs / "folder").mkdir()
+    (subs / "folder" / "helpers.py").write_text("def unrelated():\n    return 1\n")
+    (subs / "folder" / "lab.py").write_text(CORRECT)
+    (subs / ".hidden.py").write_text(CORRECT)
+    out = base / "out"
+    assignment = small_assignment()
+    run = grade_class(subs, assignment, out, jobs=2, progress=None)
+    return subs, out, assignment, {g.submission: g for g in run.grades}, run
+
+
+# --------------------------------------------------------------------------- discovery and seeds
+def test_discover_files_and_folders_and_skips_hidden(tmp_path):
+    (tmp_path / "a.py").write_text("")
+    (tmp_path / "b.ipynb").write_text("{}")
+    (tmp_path / "notes.txt").write_text("")
+    (tmp_path / ".secret.py").write_text("")
+    (tmp_path / "carl").mkdir()
+    (tmp_path / "carl" / "x.py").write_text("")
+    (tmp_path / "carl" / ".ipynb_checkpoints").mkdir()
+    (tmp_path / "carl" / ".ipynb_checkpoints" / "x-checkpoint.py").write_text("")
+    subs = {s.name: s for s in discover(tmp_path)}
+    assert set(subs) == {"a", "b", "carl"}
+    assert [p.name for p in subs["carl"].sources] == ["x.py"]
+
+
+def test_same_stem_py_and_ipynb_keep_their_extensions(tmp_path):
+    (tmp_path / "ann.py").write_text("")
+    (tmp_path / "ann.ipynb").write_text("{}")
+    assert sorted(s.name for s in discover(tmp_path)) == ["ann.ipynb", "ann.py"]
+
+
+def test_slugs_are_safe_and_distinct():
+    assert slugify("alice") == "alice"
+    odd = slugify("../<b>=1+1")
+    assert "/" not in odd and "<" not in odd and odd != slugify("../<b>=1+2")
+
+
+def test_the_source_that_defines_the_function_is_chosen(tmp_path):
+    (tmp_path / "a_helpers.py").write_text("def other():\n    pass\n")
+    (tmp_path / "b_lab.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "source": ["def sigmoid(z):\n", "    return z\n"]}]}))
+    sources = tuple(sorted(tmp_path.iterdir()))
+    assert source_for(sources, ["sigmoid"]).name == "b_lab.ipynb"
+    assert source_for(sources, ["missing"]).name == "a_helpers.py"
+
+
+def test_seeds_derive_from_the_assignment_seed_and_the_name():
+    assert derive_seed(1, "alice") == derive_seed(1, "alice")
+    assert len({derive_seed(1, "alice"), derive_seed(2, "alice"), derive_seed(1, "bob")}) == 3
+    assert 0 <= derive_seed(1, "alice") < 2**32
+
+
+# --------------------------------------------------------------------------- a graded class
+def test_every_submission_is_graded_and_written(graded_class):
+    subs, out, assignment, grades, run = graded_class
+    assert set(grades) == {"correct", "wrong", "exits", "loops", "notebook", "folder"}
+    for g in grades.values():
+        folder = out / "submissions" / g.slug
+        assert {p.name for p in folder.iterdir()} >= {"grade.json", "report.html", "results.json"}
+        assert g.seed == derive_seed(assignment.seed, g.submission)
+        assert g.max_score == 10
+    for name in ("index.html", "grades.csv", "junit.xml"):
+        assert (out / name).stat().st_size > 0
+
+
+def test_scores_follow_the_checks(graded_class):
+    grades = graded_class[3]
+    assert grades["correct"].score == 10 and grades["correct"].verdict == "pass"
+    assert grades["notebook"].score == 10
+    assert grades["folder"].score == 10 and grades["folder"].tasks[0].source.endswith("lab.py")
+    wrong = grades["wrong"]
+    assert wrong.tasks[0].score == 4 and wrong.tasks[1].score == 0
+    assert wrong.verdict == "fail"
+
+
+def test_a_submission_that_exits_at_import_scores_zero_with_the_reason(graded_class):
+    g = graded_class[3]["exits"]
+    assert g.score == 0
+    messages = " ".join(c.message for t in g.tasks for c in t.checks)
+    assert "could not be loaded" in messages and "exit" in messages.lower()
+
+
+def test_a_submission_that_loops_forever_scores_zero_and_the_batch_goes_on(graded_class):
+    g = graded_class[3]["loops"]
+    benign = g.tasks[0].checks[0]
+    assert benign.id == "correctness.benign" and not benign.passed and "time limit" in benign.message
+    assert g.score <= 1  # at most the purity check: a call that never returns modifies nothing
+    assert graded_class[3]["correct"].score == 10  # graded in the same batch
+
+
+def test_a_second_run_reuses_every_grade_without_touching_it(graded_class):
+    subs, out, assignment, grades, _ = graded_class
+    stamps = {p: p.stat().st_mtime_ns for p in out.glob("submissions/*/grade.json")}
+    run = grade_class(subs, assignment, out, jobs=2, progress=None)
+    assert run.reused == len(grades) and run.graded == 0
+    assert {p: p.stat().st_mtime_ns for p in out.glob("submissions/*/grade.json")} == stamps
+
+
+def test_a_changed_assignment_regrades(tmp_path, monkeypatch):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "a.py").write_text(CORRECT)
+    calls = []
+
+    def fake(sub, assignment, seed=None):
+        calls.append(sub.name)
+        return grading.failed_grade(sub, assignment, "fake")
+
+    monkeypatch.setattr(grading, "grade_submission", fake)
+    grade_class(tmp_path / "s", small_assignment(), tmp_path / "o", progress=None)
+    grade_class(tmp_path / "s", small_assignment(), tmp_path / "o", progress=None)
+    grade_class(tmp_path / "s", small_assignment(seed=12), tmp_path / "o", progress=None)
+    assert len(calls) == 0  # graded in forked processes: the parent's list stays empty
+    g = read_grade(tmp_path / "o" / "submissions" / "a" / "grade.json")
+    assert g.error == "fake" and g.assignment_hash == small_assignment(seed=12).digest()
+
+
+def test_a_crash_of_the_grading_process_is_a_zero_with_the_reason(tmp_path, monkeypatch):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "boom.py").write_text(CORRECT)
+    (tmp_path / "s" / "dies.py").write_text(CORRECT)
+
+    def crash(sub, assignment, seed=None):
+        if sub.name == "dies":
+            os._exit(9)
+        raise RuntimeError("verifier bug")
+
+    monkeypatch.setattr(grading, "grade_submission", crash)
+    run = grade_class(tmp_path / "s", small_assignment(), tmp_path / "o", jobs=2, progress=None)
+    by = {g.submission: g for g in run.grades}
+    assert by["boom"].score == 0 and "RuntimeError: verifier bug" in by["boom"].error
+    assert by["dies"].score == 0 and "exit status 9" in by["dies"].error
+    assert by["dies"].verdict == "error"
+
+
+def test_a_submission_over_its_time_limit_is_stopped(tmp_path):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "slow.py").write_text("import time\n\ndef sigmoid(z):\n    time.sleep(60)\n")
+    assignment = small_assignment(call_timeout=30.0, submission_timeout=1.0)
+    start = time.monotonic()
+    run = grade_class(tmp_path / "s", assignment, tmp_path / "o", progress=None)
+    assert time.monotonic() - start < 20
+    (g,) = run.grades
+    assert g.score == 0 and "submission time limit" in g.error
+
+
+def test_progress_lines_when_not_a_terminal(tmp_path, capsys):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "a.py").write_text(EXITS)
+    grade_class(tmp_path / "s", small_assignment(), tmp_path / "o", progress=sys.stderr)
+    assert "graded 1/1: a: 0/10" in capsys.readouterr().err
+
+
+def test_jobs_must_be_positive(tmp_path):
+    from verifier.api import UsageError
+
+    with pytest.raises(UsageError, match="--jobs"):
+        grading.grade_many([], small_assignment(), tmp_path, jobs=0)
+
+
+# --------------------------------------------------------------------------- resuming after kill -9
+def _strip_times(data):
+    if isinstance(data, dict):
+        return {k: _strip_times(v) for k, v in data.items() if k != "elapsed"}
+    if isinstance(data, list):
+        return [_strip_times(v) for v in data]
+    return data
+
+
+def _grades(out: Path) -> dict[str, dict]:
+    return {p.parent.name: _strip_times(json.loads(p.read_text())) for p in out.glob("submissions/*/grade.json")}
+
+
+def test_a_killed_run_resumes_without_losing_or_redoing_work(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for i in range(5):
+        (subs / f"s{i}.py").write_text(CORRECT if i % 2 == 0 else WRONG)
+    toml = tmp_path / "a.toml"
+    toml.write_text(
+        '[assignment]\nprofile = "quick"\nseed = 5\ncall_timeout = 2.0\n'
+        '[[task]]\ntarget = "sigmoid"\nchecks = ["correctness.benign", "contract.pure"]\n'
+        '[[task]]\ntarget = "gradient"\nchecks = ["correctness.benign"]\n'
+    )
+    cmd = [sys.executable, "-m", "verifier", "grade", str(subs), "--assignment", str(toml), "--jobs", "1", "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    subprocess.run(cmd + ["--out", str(tmp_path / "whole")], check=True, env=env, capture_output=True, timeout=300)
+    whole = _grades(tmp_path / "whole")
+    assert len(whole) == 5
+
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(cmd + ["--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("submissions/*/grade.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    time.sleep(1.0)  # the orphaned grading process gets SIGTERM from the kernel and stops
+    done = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("submissions/*/grade.json")}
+    assert 1 <= len(done) < 5
+
+    result = subprocess.run(cmd + ["--out", str(out)], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"({len(done)} from an earlier run)" in result.stdout
+    for p, stamp in done.items():  # finished grades were kept, not recomputed
+        assert (p.stat().st_ino, p.stat().st_mtime_ns) == stamp
+    assert len(list(out.glob("submissions/*/grade.json"))) == 5
+    assert not list(out.glob("submissions/*/.*.tmp"))
+    assert _grades(out) == whole

@@ -582,7 +582,7 @@ def grade_many(
                     if term is None:
                         proc.terminate()
                         running[sentinel] = (sub, started, now)
-                    elif now - term > 5:
+                    elif now - term > 2:
                         proc.kill()
     finally:
         for sentinel, proc in procs.items():

@@ -1,0 +1,231 @@
+"""The views of a grade: Gradescope results.json, grades.csv, junit.xml and the HTML pages.
+
+Built from synthetic grades whose every string is hostile (markup, formula prefixes, control
+characters), so escaping is tested where it matters.
+"""
+
+import csv
+import io
+import json
+import math
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from verifier.assignment import parse_assignment
+from verifier.grading import failed_grade, score_task, Submission, SubmissionGrade, TaskGrade
+from verifier.report.csv_grades import grades_csv, safe_cell
+from verifier.report.gradescope_json import gradescope_results
+from verifier.report.html import render_check_fragment, render_index, render_submission
+from verifier.report.junit import junit_xml
+from verifier.report.plots import error_plot, score_histogram
+from verifier.report.snippet import reproduce
+from verifier.results import CheckResult, Counterexample, Diagnosis, Result, Sample
+
+HOSTILE = '<script>alert("x")</script>&<img src=x onerror=alert(1)>'
+CONTROL = "bell\x07 escape\x1b[31m nul\x00 end"
+
+ASSIGNMENT = parse_assignment(
+    {
+        "assignment": {"name": "Week 3 <b>lab</b>", "seed": 7, "profile": "quick"},
+        "task": [
+            {"name": "gradient", "target": "gradient", "points": 6,
+             "checks": ["correctness.benign", "stability.overflow", "contract.pure"],
+             "split": {"correctness": 3, "stability": 2, "contract": 1},
+             "visibility": {"stability": "after_due_date", "contract.pure": "hidden"}},
+        ],
+    },
+    "t.toml",
+)
+
+
+def make_result(message: str = HOSTILE) -> Result:
+    ce = Counterexample(
+        inputs={"X": [[1.0, -2.5]], "w": [0.5, 1e-300], "b": 710.0, "lam": 0.0, "y": [1.0]},
+        expected={"dj_dw": ["0.0", "-0.0"], "dj_db": ["0.0"]},
+        actual={"dj_dw": [float("nan"), 0.0], "dj_db": [float("inf")]},
+        ulps=math.inf, bits=math.inf, ratio=math.inf, component="dj_db", z=[710.25],
+    )
+    checks = (
+        CheckResult("correctness.benign", "correctness", "agrees for moderate inputs", True, "held on 20 cases", 20,
+                    samples=tuple(Sample(z / 10, 0.5, True) for z in range(-20, 21))),
+        CheckResult("stability.overflow", "stability", "agrees where exp overflows", False, message + "\n" + CONTROL, 5,
+                    counterexample=ce, worst_ulps=math.inf, worst_bits=math.inf,
+                    samples=(Sample(710.25, math.inf, False), Sample(-800.0, 0.0, True))),
+        CheckResult("contract.pure", "contract", "does not modify its inputs", True, "held on 3 cases", 3),
+    )
+    return Result(
+        target="gradient", convention="mls", precision="float64", standard="robust", profile="quick", seed=99,
+        candidate="alice.py", function="compute_gradient_logistic", lam=0.0, checks=checks,
+        diagnoses=(Diagnosis("overflow-nan", 0.9, "exp overflows " + HOSTILE, "use np.logaddexp " + HOSTILE, {},
+                             ("stability.overflow",)),),
+        versions={"verifier": "0.1.0"},
+    )
+
+
+def make_grade(name: str = "=HYPERLINK(\"http://evil\")" + HOSTILE, result: Result | None = None) -> SubmissionGrade:
+    result = result or make_result()
+    task = ASSIGNMENT.tasks[0]
+    score, checks = score_task(task, result, "visible")
+    return SubmissionGrade(
+        submission=name, slug="s1", sources=("subs/alice.py",), seed=99, assignment=ASSIGNMENT.name,
+        assignment_hash=ASSIGNMENT.digest(), score=score, max_score=6.0,
+        tasks=(TaskGrade("gradient", "compute_gradient_logistic", "subs/alice.py", score, 6.0, checks, result),),
+        elapsed=3.6, profile="quick",
+    )
+
+
+# --------------------------------------------------------------------------- the grade object
+def test_scores_and_visibility_come_from_the_assignment():
+    g = make_grade()
+    assert g.score == 4.0
+    assert [(c.id, c.passed, c.points, c.max_points, c.visibility) for c in g.tasks[0].checks] == [
+        ("correctness.benign", True, 3.0, 3.0, "visible"),
+        ("stability.overflow", False, 0.0, 2.0, "after_due_date"),
+        ("contract.pure", True, 1.0, 1.0, "hidden"),
+    ]
+
+
+def test_a_grade_round_trips_through_json():
+    g = make_grade()
+    text = json.dumps(g.to_json(), allow_nan=False)
+    back = SubmissionGrade.from_json(json.loads(text))
+    assert back.to_json() == g.to_json()
+
+
+def test_a_submission_that_does_not_load_fails_every_check_with_the_load_message():
+    r = Result("gradient", "mls", "float64", "robust", "quick", 1, "x.py", "f", 0.0,
+               (CheckResult("contract.loads", "contract", "loads", False, "the submission could not be loaded: SyntaxError"),))
+    score, checks = score_task(ASSIGNMENT.tasks[0], r, "visible")
+    assert score == 0 and len(checks) == 3
+    assert all("SyntaxError" in c.message for c in checks)
+
+
+# --------------------------------------------------------------------------- Gradescope
+def test_gradescope_results_fields_and_types():
+    data = gradescope_results(make_grade(), ASSIGNMENT)
+    json.dumps(data, allow_nan=False)
+    assert isinstance(data["score"], float) and data["score"] == 4.0
+    assert isinstance(data["execution_time"], int) and data["execution_time"] == 4
+    assert isinstance(data["output"], str)
+    assert len(data["tests"]) == 3
+    for t in data["tests"]:
+        assert set(t) >= {"name", "score", "max_score", "status", "output", "visibility"}
+        assert isinstance(t["name"], str) and isinstance(t["output"], str)
+        assert isinstance(t["score"], float) and isinstance(t["max_score"], float)
+        assert t["status"] in ("passed", "failed")
+        assert t["visibility"] in ("visible", "hidden", "after_due_date", "after_published")
+    assert sum(t["score"] for t in data["tests"]) == data["score"]
+    failed = data["tests"][1]
+    assert failed["status"] == "failed" and failed["visibility"] == "after_due_date"
+    assert "Smallest failing input" in failed["output"] and "Hint: use np.logaddexp" in failed["output"]
+
+
+def test_gradescope_results_of_a_crashed_grading():
+    g = failed_grade(Submission("x", (), "x"), ASSIGNMENT, "the grading process was killed (SIGKILL)")
+    data = gradescope_results(g, ASSIGNMENT)
+    assert data["score"] == 0.0 and "SIGKILL" in data["output"]
+    assert all(t["status"] == "failed" and t["score"] == 0.0 for t in data["tests"])
+
+
+# --------------------------------------------------------------------------- CSV
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_formula_prefixes_are_neutralized(text):
+    assert safe_cell(text).startswith("'")
+
+
+def test_plain_text_is_left_alone():
+    assert safe_cell("alice") == "alice"
+
+
+def test_grades_csv_one_row_per_submission_one_column_per_task():
+    grades = [make_grade(), make_grade(name="bob"), failed_grade(Submission("-carol", (), "c"), ASSIGNMENT, "=cmd|' /C calc'!A0")]
+    rows = list(csv.reader(io.StringIO(grades_csv(grades, ASSIGNMENT))))
+    assert rows[0] == ["submission", "gradient", "total", "max_score", "verdict", "seed", "error"]
+    assert len(rows) == 4
+    assert rows[1][0].startswith("'=HYPERLINK")
+    assert rows[1][1:5] == ["4", "4", "6", "fail"]
+    assert rows[2][0] == "bob"
+    assert rows[3][0] == "'-carol" and rows[3][-1].startswith("'=cmd") and rows[3][4] == "error"
+    for row in rows[1:]:
+        for cell in (row[0], row[-1]):
+            assert not cell.startswith(("=", "+", "-", "@"))
+
+
+# --------------------------------------------------------------------------- JUnit
+def test_junit_parses_and_counts_even_with_hostile_text():
+    grades = [make_grade(), make_grade(name="bob" + CONTROL)]
+    text = junit_xml(grades, ASSIGNMENT)
+    root = ET.fromstring(text.encode())
+    assert root.tag == "testsuites"
+    assert root.get("tests") == "6" and root.get("failures") == "2"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites][0].startswith("=HYPERLINK")
+    case = suites[0].findall("testcase")[1]
+    assert case.get("name") == "stability.overflow"
+    failure = case.find("failure")
+    assert HOSTILE in failure.text and "\x1b" not in failure.text
+    assert suites[0].find("properties/property[@name='seed']").get("value") == "99"
+
+
+# --------------------------------------------------------------------------- HTML
+def test_submission_page_escapes_everything_from_the_submission():
+    page = render_submission(make_grade(), ASSIGNMENT)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert" in page
+    assert "<b>lab</b>" not in page
+    assert page.count("<script") == 0
+
+
+def test_submission_page_has_score_verdict_counterexample_plot_and_snippet():
+    page = render_submission(make_grade(), ASSIGNMENT)
+    assert '<meta name="viewport"' in page
+    assert 'id="score">4 / 6<' in page and 'id="verdict">FAILED<' in page
+    assert "<svg" in page and "viewBox" in page
+    assert "Smallest failing input" in page and "dj_db" in page and "inf ulps" in page
+    assert "Likely mistake" in page and "use np.logaddexp" in page
+    assert "from alice import compute_gradient_logistic" in page
+    assert 'id="seed">99<' in page and "verifier 0.1.0" in page
+    for external in ('src="http', 'href="http', "<link", "@import", "url("):  # self-contained
+        assert external not in page
+    assert "after due date" in page and "hidden" in page
+
+
+def test_the_snippet_reproduces_the_call_exactly():
+    r = make_result()
+    code = reproduce(r, r.checks[1].counterexample, "subs/alice.py")
+    assert "from alice import compute_gradient_logistic" in code
+    assert "w = np.array([0.5, 1e-300], dtype=np.float64)" in code
+    assert "b = 710.0" in code
+    assert "print(compute_gradient_logistic(X, y, w, b))" in code
+    ns = {}
+    exec(code.replace("from alice import compute_gradient_logistic", "compute_gradient_logistic = lambda *a: a"), ns)
+
+
+def test_a_notebook_snippet_says_where_to_run_it():
+    r = make_result()
+    assert "Run in your notebook" in reproduce(r, r.checks[1].counterexample, "lab.ipynb")
+
+
+def test_index_page_summarizes_the_class():
+    grades = [make_grade(), make_grade(name="bob"), failed_grade(Submission("carol", (), "c"), ASSIGNMENT, "timed out")]
+    page = render_index(grades, ASSIGNMENT)
+    assert "3 submissions" in page and "<svg" in page
+    assert "overflow-nan" in page  # most frequent diagnoses
+    assert 'href="submissions/s1/report.html"' in page
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "stability.overflow" in page and "0 / 3" in page  # pass rate of the failed check
+
+
+def test_check_fragment_for_pytest_html():
+    r = make_result()
+    html = render_check_fragment(r, r.checks[1])
+    assert "<table>" in html and "Likely mistake" in html and "<script>alert" not in html
+
+
+def test_plots_are_inline_svg_without_fixed_size():
+    svg = error_plot(make_result().checks)
+    assert svg.startswith("<svg") and "viewBox" in svg
+    assert 'width="' not in svg.split(">", 1)[0]
+    assert error_plot([]) == ""
+    assert score_histogram([1.0, 2.0, 6.0], 6.0).startswith("<svg")

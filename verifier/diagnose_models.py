@@ -63,7 +63,8 @@ def _scaled(factor: Callable[[Case], float | None], comps: tuple[str, ...] | Non
         if c is None or c == 1:
             return None
         base = exact(target, case)
-        return {k: (v * c if comps is None or k in comps else v) for k, v in base.items()}
+        with np.errstate(invalid="ignore"):
+            return {k: (v * c if comps is None or k in comps else v) for k, v in base.items()}
 
     return predict
 
@@ -117,8 +118,12 @@ def _rows(select: Callable[[int], slice | None], by_m: bool):
         if sl is None:
             return None
         k = len(range(m)[sl])
-        if k == 0 or k == m:
+        if k == m:
             return None
+        if k == 0:  # nothing left: an empty sum (divided by m), or 0/0
+            data, pen = _data_and_penalty(target, case) if case.get("lam") else (exact(target, case), None)
+            return {c: (np.zeros_like(v) if by_m else np.full_like(v, np.nan)) + (pen[c] if pen else 0.0)
+                    for c, v in data.items()}
         sub = exact(target, with_changes(case, X=case["X"][sl], y=np.asarray(case["y"])[sl]))
         return {c: v * (k / m) if by_m else v for c, v in sub.items()}
 
@@ -228,7 +233,7 @@ def models_for(target: Target) -> list[Model]:
             Model("wrong-divisor", "divided by the number of features n instead of m",
                   _scaled(lambda c: _m(c) / _n(c))),
             Model("wrong-divisor", "divided by m - 1 instead of m",
-                  _scaled(lambda c: _m(c) / (_m(c) - 1) if _m(c) > 1 else None)),
+                  _scaled(lambda c: _m(c) / (_m(c) - 1) if _m(c) > 1 else math.inf)),
             Model("wrong-divisor", "divided by 2m instead of m" if t not in ("linear-cost",) else
                   "divided by m instead of 2m", _scaled(lambda c: 2.0 if t == "linear-cost" else 0.5)),
             Model("wrong-divisor", "divided by m twice", _scaled(lambda c: 1.0 / _m(c))),

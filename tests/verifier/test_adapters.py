@@ -61,7 +61,9 @@ def test_scipy_log_expit_loss_keeps_the_tail_that_the_textbook_loses():
 
 
 def _failed(check_id, inputs, expected, actual, z, tier="stability"):
-    ce = Counterexample(inputs=inputs, expected=expected, actual=actual, z=z)
+    comp = next(iter(actual))
+    ce = Counterexample(inputs=inputs, expected=expected, actual=actual, z=z,
+                        component=comp if comp == "cost" else f"{comp}[0]")
     return CheckResult(id=check_id, tier=tier, title="", passed=False, message="", counterexample=ce)
 
 

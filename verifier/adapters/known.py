@@ -74,6 +74,27 @@ def _zy(check: CheckResult) -> list[tuple[float, float]]:
     return list(zip(z, y)) if len(y) == len(z) else [(v, math.nan) for v in z]
 
 
+def _worst(check: CheckResult) -> tuple[float, float, float, float] | None:
+    """(actual, exact, z, y) of the component the counterexample reports as worst; z and y are NaN
+    for a problem target (whose component is an aggregate over examples)."""
+    ce = check.counterexample
+    if ce is None or not ce.component:
+        return None
+    comp, _, rest = ce.component.partition("[")
+    index = int(rest.split(",")[0].rstrip("]")) if rest else 0
+    acts = _values({comp: (ce.actual or {}).get(comp, [])})
+    exps = _values({comp: (ce.expected or {}).get(comp, [])})
+    if index >= len(acts) or index >= len(exps):
+        return None
+    zy = _zy(check)
+    z, y = zy[index] if comp == "value" and index < len(zy) else (math.nan, math.nan)
+    return acts[index], exps[index], z, y
+
+
+def _examples(check: CheckResult) -> list[tuple[float, float]]:
+    return [(z, y) for z, y in _zy(check) if not math.isnan(y)]
+
+
 def _saturation(precision: str) -> float:
     return reference.thresholds(precision).exp_neg_negligible
 
@@ -82,11 +103,14 @@ def _is_close(a: float, b: float) -> bool:
     return math.isfinite(a) and abs(a - b) <= 1e-6 * abs(b)
 
 
-def _capped(caps: dict[str, float]):
+def _capped(caps: dict[str, float], floors: dict[str, float] | None = None):
     def match(fn: LibraryFunction, precision: str, check: CheckResult) -> str | None:
         for a, e in _pairs(check):
             for what, cap in caps.items():
                 if _is_close(a, cap) and e > a * (1 + 1e-6):
+                    return f"returned {a!r} = {what} where the exact loss is {e:.6g}"
+            for what, floor in (floors or {}).items():
+                if _is_close(a, floor) and e < a * (1 - 1e-6):
                     return f"returned {a!r} = {what} where the exact loss is {e:.6g}"
         return None
 
@@ -100,8 +124,9 @@ def _eps_cap(eps: float) -> float:
 def _sklearn_clip(fn, precision, check):
     if fn.library != "sklearn" or "log_loss" not in fn.function:
         return None
-    eps = float(np.finfo(np.float64).eps)
-    return _capped({"-log(float64 eps)": _eps_cap(eps), "-log(float32 eps)": _eps_cap(float(np.finfo(np.float32).eps))})(fn, precision, check)
+    eps, eps32 = float(np.finfo(np.float64).eps), float(np.finfo(np.float32).eps)
+    floors = {"-log(1 - eps), the clip's floor": -math.log1p(-eps), "-log(1 - float32 eps)": -math.log1p(-eps32)}
+    return _capped({"-log(float64 eps)": _eps_cap(eps), "-log(float32 eps)": _eps_cap(eps32)}, floors)(fn, precision, check)
 
 
 def _keras_clip(fn, precision, check):
@@ -109,7 +134,10 @@ def _keras_clip(fn, precision, check):
         return None
     caps = {"-log(1e-7)": -math.log(1e-7), "-log(float32(1e-7))": -math.log(float(np.float32(1e-7))),
             "-log(1 - float32(1 - 1e-7))": -math.log(1.0 - float(np.float32(1 - 1e-7)))}
-    return _capped(caps)(fn, precision, check)
+    floors = {"-log(1 - 1e-7), the clip's floor": -math.log1p(-1e-7),
+              "-log(1 - float32(1e-7))": -math.log1p(-float(np.float32(1e-7))),
+              "-log(float32(1 - 1e-7))": -math.log(float(np.float32(1 - 1e-7)))}
+    return _capped(caps, floors)(fn, precision, check)
 
 
 def _torch_clamp(fn, precision, check):
@@ -139,33 +167,43 @@ def _float32_result(fn, precision, check):
 
 
 def _log_one_plus_tiny(fn, precision, check):
-    sat = _saturation(precision)
-    eps = float(np.finfo(np.dtype(precision)).eps)
+    w = _worst(check)
     ce = check.counterexample
-    if fn.target == "loss" and ce is not None:
+    if w is None or ce is None:
+        return None
+    a, e, z, y = w
+    if fn.target == "loss":
         f = _values({"f": ce.inputs.get("f", [])})
-        y = _values({"y": ce.inputs.get("y", [])})
-        for (a, e), fi, yi in zip(_pairs(check), f, y):
-            if a == 0.0 and e > 0 and yi == 0.0 and 0 < fi < eps:
-                return f"returned 0 at f = {fi!r}, y = 0, where the exact loss -log(1 - f) is {e:.6g}: log(1 - f) without log1p"
+        ys = _values({"y": ce.inputs.get("y", [])})
+        hits = [(fi, yi) for fi, yi in zip(f, ys) if yi == 0.0 and 0 < fi < 0.5]
+        if hits and math.isfinite(a) and e > 0 and a != e:
+            fi = hits[0][0]
+            return (f"at f = {fi!r}, y = 0 returned {a!r} where the exact loss -log(1 - f) is {e:.6g}: "
+                    "log(1 - f) without log1p")
         return None
-    if fn.target not in ("loss-from-logit", "cost"):
-        return None
-    for (a, e), (z, y) in zip(_pairs(check), _zy(check)):
-        if a == 0.0 and e > 0 and z < -sat and y == 0.0:
-            return f"returned 0 at z = {z!r}, y = 0, where the exact loss log(1 + exp(z)) is {e:.6g}"
+    if fn.target == "loss-from-logit" and y == 0.0 and z < 0 and math.isfinite(a) and a != e:
+        what = "rounds to 0" if a == 0.0 else "loses the relative accuracy of the small loss"
+        return f"at z = {z!r}, y = 0 returned {a!r} where the exact loss log(1 + exp(z)) is {e:.6g}: {what}"
+    if fn.target == "cost" and math.isfinite(a) and a != e:
+        neg = [z for z, y in _examples(check) if z < 0 and y == 0.0]
+        if neg and not any(z > 0 and y == 1.0 for z, y in _examples(check)):
+            return (f"the examples are z < 0 with y = 0 (z = {neg[0]!r}): log(1 + exp(z)) without log1p; "
+                    f"cost {a!r}, exact {e:.6g}")
     return None
 
 
 def _softplus_minus_yz(fn, precision, check):
-    if fn.target not in ("loss-from-logit", "cost"):
+    w = _worst(check)
+    if w is None:
         return None
-    for (a, e), (z, y) in zip(_pairs(check), _zy(check)):
-        if z > 0 and y == 1.0 and a != e:
-            rel = abs(a - e) / e if e else math.inf
-            return f"at z = {z!r}, y = 1 returned {a!r} where the exact loss is {e:.6g} (relative error {rel:.3g})"
-    if fn.target == "cost" and any(z > 0 and y == 1.0 for z, y in _zy(check)):
-        return "the cost has examples with z > 0 and y = 1, where softplus(z) - y z cancels"
+    a, e, z, y = w
+    if fn.target == "loss-from-logit" and z > 0 and y == 1.0 and a != e:
+        rel = abs(a - e) / e if e else math.inf
+        return f"at z = {z!r}, y = 1 returned {a!r} where the exact loss is {e:.6g} (relative error {rel:.3g})"
+    if fn.target == "cost" and math.isfinite(a) and a != e:
+        pos = [z for z, y in _examples(check) if z > 0 and y == 1.0]
+        if pos and not any(z < 0 and y == 0.0 for z, y in _examples(check)):
+            return f"the examples are z > 0 with y = 1 (z = {pos[0]!r}), where softplus(z) - y z cancels; cost {a!r}, exact {e:.6g}"
     return None
 
 
@@ -190,28 +228,34 @@ def _residual(fn, precision, check):
 
 
 def _derivative(fn, precision, check):
-    if fn.target != "sigmoid-derivative":
+    w = _worst(check)
+    if fn.target != "sigmoid-derivative" or w is None:
         return None
-    for (a, e), (z, _) in zip(_pairs(check), _zy(check)):
-        if z > 0 and a != e:
-            return f"at z = {z!r} returned {a!r} where the exact sigma'(z) is {e:.6g}: 1 - sigma(z) cancels"
+    a, e, z, _ = w
+    if z > 0 and a != e:
+        return f"at z = {z!r} returned {a!r} where the exact sigma'(z) is {e:.6g}: 1 - sigma(z) cancels"
     return None
 
 
 def _log_one_minus_sigmoid(fn, precision, check):
-    if fn.target not in ("loss-from-logit", "cost"):
+    w = _worst(check)
+    if w is None:
         return None
-    for (a, e), (z, y) in zip(_pairs(check), _zy(check)):
-        if z > 0 and y == 0.0 and math.isfinite(a) and a != e:
-            return (f"at z = {z!r}, y = 0 returned {a!r} where the exact loss is {e!r}: "
-                    f"log(1 - sigma(z)) keeps only the bits of 1 - sigma(z) that survived rounding sigma(z)")
+    a, e, z, y = w
+    if fn.target == "cost":
+        hits = [zz for zz, yy in _examples(check) if zz > 0 and yy == 0.0]
+        z = hits[0] if hits and math.isfinite(a) and a != e else math.nan
+        y = 0.0
+    if fn.target in ("loss-from-logit", "cost") and z > 0 and y == 0.0 and math.isfinite(a) and a != e:
+        return (f"at z = {z!r}, y = 0 returned {a!r} where the exact loss is {e!r}: "
+                f"log(1 - sigma(z)) keeps only the bits of 1 - sigma(z) that survived rounding sigma(z)")
     return None
 
 
 def _subnormal_flush(fn, precision, check):
     tiny = float(np.finfo(np.dtype(precision)).tiny)
     for a, e in _pairs(check):
-        if a == 0.0 and 0.0 < abs(e) < tiny:
+        if a == 0.0 and 0.0 < abs(e) < 64 * tiny:
             return f"returned 0 where the exact value {e!r} is subnormal (exp overflowed in 1 / (1 + exp(-z)))"
     return None
 

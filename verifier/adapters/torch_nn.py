@@ -39,8 +39,8 @@ def _torch():
 
 def _tensor(a, device: str, dtype=None):
     torch, _ = _torch()
-    arr = np.ascontiguousarray(np.asarray(a))
-    t = torch.from_numpy(arr.copy()) if arr.dtype.kind == "f" else torch.from_numpy(arr.astype(np.float64))
+    arr = np.array(a, copy=True)  # keeps 0-d inputs 0-d
+    t = torch.from_numpy(arr) if arr.dtype.kind == "f" else torch.from_numpy(arr.astype(np.float64))
     return t.to(device=device, dtype=dtype or t.dtype)
 
 

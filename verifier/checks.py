@@ -30,8 +30,6 @@ class Check:
             return target.kind == "pointwise"
         if self.id == "stability.cancellation" and target.name in ("loss", "loss-derivative"):
             return False
-        if self.id == "correctness.identities":
-            return target.name not in ("linear-cost", "linear-gradient") or True
         return True
 
 

@@ -155,12 +155,13 @@ def pointwise_cases(draw, target: Target, region: str, fmt: Format, soft_labels:
     if "y" in target.inputs:
         if ys is None:
             ys = draw(_labels(zs, soft_labels))
-            if "f" in case and not soft_labels:
-                # a probability of exactly 0 or 1 with the opposite label has an infinite loss
-                ys = [yv for yv in ys]
         case["y"] = np.asarray(ys, dtype=np.float64)
         if region == "labels":
             case["y_encoding"] = draw(st.sampled_from(_ENCODINGS))
+    if region == "shapes":
+        shape = draw(st.sampled_from([(size,), (size, 1), (1, size)] + ([()] if size == 1 else [])))
+        for k in target.inputs:
+            case[k] = np.asarray(case[k]).reshape(shape)
     return case
 
 

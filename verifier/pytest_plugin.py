@@ -61,7 +61,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         raise pytest.UsageError(f"--target {target!r}: use one of {', '.join(TARGETS)}")
     new = []
     for spec in config.getoption("verify"):
-        parent = VerifySpec.from_parent(session, name=f"verify {spec}")
+        parent = VerifySpec.from_parent(session, name=f"verify {spec}", nodeid=f"verify {spec}")
         for check in checks_for(TARGETS[target]):
             new.append(CheckItem.from_parent(parent, name=check.id, spec=spec, check_id=check.id))
     items[:] = new + list(items)

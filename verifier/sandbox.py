@@ -6,9 +6,11 @@ judging (strict output conversion, mutation check, captured output and warnings)
 frozen `LoadOutcome` / `CallOutcome` values: nothing a candidate does raises in the verifier.
 
 Each call of a `Worker` is one request on a private pipe (`verifier.wire`, never pickle).  A call
-that passes its timeout gets SIGKILL on the worker's whole process group; the next call starts a fresh
-worker and loads the source again.  The worker runs in an empty temporary directory with a scrubbed
-environment and the resource limits of `Limits`.
+that passes its timeout gets SIGKILL on the worker's whole process group, its PID namespace and its
+cgroup, whichever the system has (`verifier.isolation`); the next call starts a fresh worker and loads
+the source again.  The worker runs in an empty temporary directory that holds a copy of the source,
+with a scrubbed environment, the resource limits of `Limits`, and where the system allows, no
+network, a private read-only root file system and the user ``nobody`` (`verifier.confine`).
 
 Example::
 
@@ -20,7 +22,9 @@ Example::
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -29,7 +33,7 @@ import tempfile
 import time
 from typing import Any, Callable, Mapping
 
-from verifier import wire
+from verifier import isolation, wire
 from verifier.loader import LoadedSource, is_module_spec, split_spec
 from verifier.sandbox_outcomes import (
     STATUSES,
@@ -125,7 +129,11 @@ class Worker:
         self._requests: Any = None
         self._replies: Any = None
         self._tmp: str | None = None
+        self._copy: str | None = None
         self._load: LoadOutcome | None = None
+        self._status: Any = None  # the PID namespace's init reports the worker's wait status here
+        self._cgroup: isolation.PidsCgroup | None = None
+        self.isolation: tuple[str, ...] = ()  # the layers the last worker reported
 
     # -- public interface
 
@@ -213,29 +221,49 @@ class Worker:
         try:
             self._spawn()
             reply = self._request(wire.encode({
-                "op": "load", "source": self.source, "output_cap": self.limits.output_bytes,
+                "op": "load", "source": self._copy or self.source, "output_cap": self.limits.output_bytes,
                 "limits": {"address_space": self.limits.address_space, "open_files": self.limits.open_files,
                            "file_size": self.limits.file_size, "processes": self.limits.processes},
+                "isolation_requested": isolation.requested(),
             }), self.load_timeout)
         except _TimedOut:
             return LoadOutcome(False, CandidateError("Timeout", f"loading did not finish within {self.load_timeout:g} s"),
                                "", time.perf_counter() - start, status="timeout")
         except _Died as died:
             return LoadOutcome(False, died.error, "", time.perf_counter() - start, status=died.status)
+        layers = reply.get("isolation")
+        if type(layers) is list and all(type(x) is str for x in layers):
+            self.isolation = tuple(layers)
+            isolation.note_layers(self.isolation)
         error = _error(reply.get("error"))
         ok = bool(reply.get("ok")) and error is None
         status = "ok" if ok else ("exited" if error is not None and error.type == "SystemExit" else "raised")
         if not ok:
             self._stop()
         return LoadOutcome(ok, error, str(reply.get("stdout", "")), float(reply.get("elapsed", 0.0)),
-                           _warnings(reply.get("warnings")), status)
+                           _warnings(reply.get("warnings")), status, self.isolation)
 
     def _spawn(self) -> None:
+        # TMP/work: the worker's directory (the only writable place it sees); TMP/root: where its
+        # private root is built; TMP/.worker-stderr: the worker's own stderr, out of its sight.
         self._tmp = tempfile.mkdtemp(prefix="verifier-worker-")
+        workdir = os.path.join(self._tmp, "work")
+        os.mkdir(workdir)
+        os.mkdir(os.path.join(self._tmp, "root"))
+        self._copy = None
+        if not is_module_spec(self.source) and os.path.isfile(self.source):
+            # The candidate sees a copy of its own source and nothing else of the submissions folder.
+            self._copy = os.path.join(workdir, os.path.basename(self.source))
+            shutil.copyfile(self.source, self._copy)
+        ids = isolation.unprivileged_ids()
+        if ids is not None:
+            os.chmod(self._tmp, 0o711)
+            os.chown(workdir, *ids)
+        self._cgroup = isolation.PidsCgroup.create(self.limits.processes)
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "HOME": self._tmp,
-            "TMPDIR": self._tmp,
+            "HOME": workdir,
+            "TMPDIR": workdir,
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
             "PYTHONPATH": _PACKAGE_ROOT,
@@ -244,24 +272,29 @@ class Worker:
             "PYTHONNOUSERSITE": "1",
             "PYTHONIOENCODING": "utf-8",
             "MPLBACKEND": "Agg",
-            "MPLCONFIGDIR": self._tmp,
+            "MPLCONFIGDIR": workdir,
             **{var: "1" for var in _THREAD_VARS},
         }
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
+        st_r, st_w = os.pipe()
+        config = isolation.worker_config(workdir, os.path.join(self._tmp, "root"), st_w, self._cgroup)
+        argv = isolation.worker_command(
+            [sys.executable, "-s", "-m", "verifier.worker", str(req_r), str(rep_w), json.dumps(config)])
         stderr_path = os.path.join(self._tmp, ".worker-stderr")
         try:
             with open(stderr_path, "wb") as stderr:
                 self._proc = subprocess.Popen(
-                    [sys.executable, "-s", "-m", "verifier.worker", str(req_r), str(rep_w)],
-                    pass_fds=(req_r, rep_w), cwd=self._tmp, env=env, stdin=subprocess.DEVNULL,
+                    argv, pass_fds=(req_r, rep_w, st_w), cwd=workdir, env=env, stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True, close_fds=True,
                 )
         finally:
             os.close(req_r)
             os.close(rep_w)
+            os.close(st_w)
         self._requests = open(req_w, "wb", buffering=0)
         self._replies = open(rep_r, "rb", buffering=0)
+        self._status = open(st_r, "rb", buffering=0)
         self.starts += 1
 
     def _request(self, body: bytes, timeout: float) -> dict:
@@ -278,10 +311,22 @@ class Worker:
             raise self._died() from None
         return reply
 
+    def _worker_status(self, timeout: float) -> int | None:
+        """The wait status the PID namespace's init reported for the worker (as a returncode), or None."""
+        if self._status is None:
+            return None
+        try:
+            if not select.select([self._status], [], [], timeout)[0]:
+                return None
+            text = self._status.read(64)
+            return int(text.decode().strip()) if text and text.strip() else None
+        except (OSError, ValueError):
+            return None
+
     def _died(self) -> _Died:
         proc = self._proc
-        returncode = None
-        if proc is not None:
+        returncode = self._worker_status(1.0)
+        if proc is not None and returncode is None:
             try:
                 returncode = proc.wait(timeout=1.0)
             except subprocess.TimeoutExpired:
@@ -315,13 +360,16 @@ class Worker:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        for f in (self._requests, self._replies):
+        cgroup, self._cgroup = self._cgroup, None
+        if cgroup is not None:  # whatever left the process group: setsid, double fork
+            cgroup.remove()
+        for f in (self._requests, self._replies, self._status):
             if f is not None:
                 try:
                     f.close()
                 except OSError:
                     pass
-        self._requests = self._replies = None
+        self._requests = self._replies = self._status = None
         tmp, self._tmp = self._tmp, None
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

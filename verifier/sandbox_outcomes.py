@@ -29,8 +29,11 @@ class Limits:
     - `file_size`: bytes in any one file the candidate writes (RLIMIT_FSIZE).  Python ignores
       SIGXFSZ, so a write past it raises OSError (EFBIG, "File too large") in the candidate: status
       "raised".  Pipes and /dev/null are not files, so printing is not affected.
-    - `processes`: RLIMIT_NPROC.  Linux counts it per *user*, over all of that user's processes and
-      threads, not per worker, and it does not bind root at all; off by default.
+    - `processes`: processes and threads of one worker, all its descendants included: the
+      ``pids.max`` of the worker's own cgroup where cgroups are writable (a fork past it fails with
+      BlockingIOError, status "raised").  Without a cgroup, RLIMIT_NPROC when the worker runs as an
+      unprivileged user (Linux counts that one per user, over every worker at once); root without a
+      cgroup has no process limit.  Default 64.
     - `output_bytes`: characters of printed output kept per load or call; the rest is counted.
     """
 
@@ -38,7 +41,7 @@ class Limits:
     cpu_seconds: float | None = 60.0
     open_files: int | None = 256
     file_size: int | None = 16 << 20
-    processes: int | None = None
+    processes: int | None = 64
     output_bytes: int = 64 << 10
 
     def __post_init__(self) -> None:
@@ -83,6 +86,7 @@ class LoadOutcome:
     elapsed: float
     warnings: tuple[CapturedWarning, ...] = ()
     status: str = "ok"  # for a failed load, the call status it stands for: raised, exited, timeout, killed
+    isolation: tuple[str, ...] = ()  # the isolation layers the worker had (verifier.isolation.LAYERS)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ in-process executor so both judge a call the same way.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
@@ -24,6 +25,7 @@ from typing import Any, Callable
 import numpy as np  # before any candidate code, so the candidate cannot shadow it
 
 from verifier import wire
+from verifier.confine import confine
 from verifier.loader import LoadedSource, LoadError, format_traceback, prepare
 
 MAX_MESSAGE = 2000  # characters of an exception message kept
@@ -249,8 +251,11 @@ class Server:
         return run_call(fn, req["args"], req["kwargs"], self.loaded, self.output_cap)
 
 
-def apply_limits(limits: dict) -> None:
-    """Apply resource limits to this process (see `verifier.sandbox.Limits`)."""
+def apply_limits(limits: dict, layers: list[str] = ()) -> bool:
+    """Apply resource limits to this process (see `verifier.sandbox.Limits`); True when any was set.
+
+    The process limit is left to the cgroup where there is one (RLIMIT_NPROC counts per user, over
+    every worker at once) and to nobody when running as root (it does not bind root)."""
     import resource
 
     table = {
@@ -259,6 +264,9 @@ def apply_limits(limits: dict) -> None:
         "file_size": resource.RLIMIT_FSIZE,
         "processes": resource.RLIMIT_NPROC,
     }
+    if "cgroup-pids" in layers or os.geteuid() == 0:
+        table.pop("processes")
+    applied = False
     for key, which in table.items():
         value = limits.get(key)
         if value is None:
@@ -267,8 +275,10 @@ def apply_limits(limits: dict) -> None:
         value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
         try:
             resource.setrlimit(which, (value, value))
+            applied = True
         except (ValueError, OSError):
             pass  # a limit the system will not lower this far is left as it is
+    return applied
 
 
 def _move_cpu_limit(seconds: float) -> None:
@@ -287,20 +297,30 @@ def _move_cpu_limit(seconds: float) -> None:
         pass
 
 
-def _watch_parent(parent: int) -> None:
-    """Exit if the verifier goes away, even while candidate code is stuck in a loop."""
+def _watch_parent(parent: int, requests_fd: int) -> None:
+    """Exit if the verifier goes away, even while candidate code is stuck in a loop: the request
+    pipe hangs up (what tells inside a PID namespace, where the parent is process 1), or the parent
+    process changes."""
+    import select
+
+    poller = select.poll()
+    poller.register(requests_fd, 0)  # POLLHUP and POLLERR are always reported
     while True:
-        time.sleep(1.0)
-        if os.getppid() != parent:
+        if poller.poll(1000) or os.getppid() != parent:
             os._exit(70)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     fd_in, fd_out = int(argv[0]), int(argv[1])
+    config = json.loads(argv[2]) if len(argv) > 2 else {}
+    layers = confine(config, (fd_in, fd_out)) if config else ["process-group"]
     requests = open(fd_in, "rb", buffering=0)
     replies = open(fd_out, "wb", buffering=0)
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    try:
+        threading.Thread(target=_watch_parent, args=(os.getppid(), fd_in), daemon=True).start()
+    except RuntimeError:  # no thread to spare under the process limit: the verifier still kills
+        pass
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -315,9 +335,12 @@ def main(argv: list[str] | None = None) -> int:
         if type(req) is dict and req.get("op") == "exit":
             return 0
         if type(req) is dict and req.get("op") == "load" and req.get("limits"):
-            apply_limits(req["limits"])
+            if apply_limits(req["limits"], layers) and "rlimits" not in layers:
+                layers.append("rlimits")
         try:
             reply = server.handle(req)
+            if type(req) is dict and req.get("op") == "load":
+                reply["isolation"] = list(layers)
         except Exception as exc:  # noqa: BLE001 - a fault outside candidate code: report it, keep serving
             import traceback
 

@@ -20,6 +20,7 @@ def summarize(result: Result, max_failures: int = 6) -> str:
         for cid in d.checks or ():
             first_diag.setdefault(cid, d)
     shown = 0
+    told: set[str] = set()
     for c in result.checks:
         mark = "PASS" if c.passed else "FAIL"
         detail = f"{c.examples} examples" if c.examples else ""
@@ -32,8 +33,13 @@ def summarize(result: Result, max_failures: int = 6) -> str:
             if c.counterexample is not None and c.counterexample.inputs:
                 lines.append(_indent("on " + _short_inputs(c.counterexample.inputs)))
             d = first_diag.get(c.id) or (result.diagnoses[0] if result.diagnoses else None)
-            if d is not None:
+            if d is not None and d.id in told:
+                lines.append(_indent(f"diagnosis [{d.id}], as above"))
+            elif d is not None:
+                told.add(d.id)
                 lines.append(_indent(f"diagnosis [{d.id}]: {d.message}"))
+                if d.hint:
+                    lines.append(_indent(f"hint: {d.hint}"))
         for f in c.findings[:3]:
             lines.append(f"        note: {f}")
     passed = sum(c.passed for c in result.checks)

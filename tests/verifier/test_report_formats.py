@@ -229,3 +229,10 @@ def test_plots_are_inline_svg_without_fixed_size():
     assert 'width="' not in svg.split(">", 1)[0]
     assert error_plot([]) == ""
     assert score_histogram([1.0, 2.0, 6.0], 6.0).startswith("<svg")
+
+
+def test_a_submission_that_could_not_be_graded_has_a_report_saying_why():
+    g = failed_grade(Submission("dave", (), "d"), ASSIGNMENT, "grading did not finish within the submission time limit (300 s)")
+    page = render_submission(g, ASSIGNMENT)
+    assert 'id="verdict">NOT GRADED<' in page and "submission time limit" in page
+    assert 'id="score">0 / 6<' in page

@@ -32,10 +32,16 @@ from verifier.api import UsageError, check
 from verifier.assignment import Assignment, Task
 from verifier.checks import CHECKS
 from verifier.conventions import get_convention
+from verifier.integrity import CodeManifest
 from verifier.results import Result
 from verifier.targets import get_target
 
 GRADE_SCHEMA = "grade/1"
+EX_OUTPUT = 75  # a grading process that could not write its results exits with this (EX_TEMPFAIL)
+
+
+class OutputError(UsageError):
+    """The output folder cannot be written (read-only, full disk): the batch stops, finished results stay."""
 SOURCE_SUFFIXES = (".py", ".ipynb")
 _SETUP_CHECKS = ("contract.loads", "contract.function")
 
@@ -319,6 +325,7 @@ def grade_task(task: Task, sources: tuple[Path, ...], assignment: Assignment, se
 def grade_submission(sub: Submission, assignment: Assignment, seed: int | None = None) -> SubmissionGrade:
     """Grade one submission on every task of ``assignment`` (seed derived from its name by default)."""
     from verifier.api import versions
+    from verifier.isolation import active_layers
 
     seed = derive_seed(assignment.seed, sub.name) if seed is None else seed
     start = time.perf_counter()
@@ -335,7 +342,7 @@ def grade_submission(sub: Submission, assignment: Assignment, seed: int | None =
         tasks=tasks,
         elapsed=time.perf_counter() - start,
         profile=assignment.profile,
-        versions=versions(),
+        versions={**versions(), "isolation": ", ".join(active_layers())},
     )
 
 
@@ -438,8 +445,16 @@ def _child(sub: Submission, assignment: Assignment, out: Path, parent: int) -> N
     if stopping or os.getppid() != parent:
         os._exit(1)
     folder = grade_path(out, sub).parent
-    atomic_write(folder / "grade.json", json.dumps(grade.to_json(), indent=1, allow_nan=False))
-    write_views(grade, folder, assignment)
+    try:
+        atomic_write(folder / "grade.json", json.dumps(grade.to_json(), indent=1, allow_nan=False))
+        write_views(grade, folder, assignment)
+    except OSError:  # the parent reports it: a full disk is not this submission's zero
+        os._exit(EX_OUTPUT)
+
+
+def _output_error(out: Path, exc: OSError, done: int) -> OutputError:
+    return OutputError(f"cannot write to {out}: {exc.strerror or exc}. Grading stopped; the {done} grades "
+                       "finished so far are intact: make room or fix the folder and run the same command to continue")
 
 
 class Progress:
@@ -513,6 +528,7 @@ def grade_many(
     progress: TextIO | None = sys.stderr,
     on_graded: Callable[[SubmissionGrade], None] | None = None,
     class_views: bool = True,
+    check_integrity: bool = True,
 ) -> ClassRun:
     """Grade ``subs``, each in a process of its own (``jobs`` at a time), resuming from ``out``."""
     import multiprocessing
@@ -528,6 +544,14 @@ def grade_many(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
+    try:  # an unwritable folder is one clear error now, not a zero for every submission
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _output_error(out, exc, 0) from None
+    # Between submissions: the verifier's own files must be as they were when the batch started.
+    manifest = CodeManifest.snapshot() if check_integrity else None
     digest = assignment.digest()
     grades: dict[str, SubmissionGrade] = {}
     pending: list[Submission] = []
@@ -569,13 +593,20 @@ def grade_many(
                 proc = procs.pop(sentinel)
                 proc.join()
                 grade = read_grade(grade_path(out, sub))
+                if proc.exitcode == EX_OUTPUT and grade is None:
+                    raise _output_error(out, OSError("the grading process could not write its results"), len(grades))
                 if grade is None or grade.assignment_hash != digest:
                     reason = _crash_reason(proc.exitcode, assignment.submission_timeout, timed_out=now - started > assignment.submission_timeout)
                     grade = failed_grade(sub, assignment, reason, now - started)
                     folder = grade_path(out, sub).parent
-                    atomic_write(folder / "grade.json", json.dumps(grade.to_json(), indent=1, allow_nan=False))
-                    write_views(grade, folder, assignment)
+                    try:
+                        atomic_write(folder / "grade.json", json.dumps(grade.to_json(), indent=1, allow_nan=False))
+                        write_views(grade, folder, assignment)
+                    except OSError as exc:
+                        raise _output_error(out, exc, len(grades)) from None
                 finish(sub, grade)
+                if manifest is not None:
+                    manifest.verify(last=sub.name)
             for sentinel, (sub, started, term) in list(running.items()):
                 if now - started > assignment.submission_timeout:
                     proc = procs[sentinel]
@@ -591,12 +622,15 @@ def grade_many(
             proc.join()
 
     ordered = [grades[s.slug] for s in subs]
-    for sub, grade in zip(subs, ordered):
-        folder = grade_path(out, sub).parent
-        if not (folder / "report.html").exists() or not (folder / "results.json").exists():
-            write_views(grade, folder, assignment)
-    if class_views:
-        write_class_views(ordered, out, assignment)
+    try:
+        for sub, grade in zip(subs, ordered):
+            folder = grade_path(out, sub).parent
+            if not (folder / "report.html").exists() or not (folder / "results.json").exists():
+                write_views(grade, folder, assignment)
+        if class_views:
+            write_class_views(ordered, out, assignment)
+    except OSError as exc:
+        raise _output_error(out, exc, len(grades)) from None
     return ClassRun(ordered, reused, len(subs) - reused, time.monotonic() - start)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from verifier.profiles import PROFILES
 
 COMMANDS = ("grade", "gradescope")
+EXIT_INTEGRITY = 3  # the verifier's own files changed during the batch (verifier.integrity)
 
 
 def _cpus() -> int:
@@ -70,7 +71,13 @@ def _grade(args) -> int:
         assignment = replace(assignment, profile=args.profile)
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: pass a whole number of processes >= 1")
-    run = grade_class(args.submissions, assignment, args.out, jobs=args.jobs, progress=None if args.quiet else sys.stderr)
+    from verifier.integrity import IntegrityError
+
+    try:
+        run = grade_class(args.submissions, assignment, args.out, jobs=args.jobs, progress=None if args.quiet else sys.stderr)
+    except IntegrityError as exc:
+        print(f"verifier: ALERT: {exc}", file=sys.stderr)
+        return EXIT_INTEGRITY
     out = Path(args.out)
     grades = run.grades
     if grades:

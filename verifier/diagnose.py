@@ -399,7 +399,9 @@ def _model_candidate(model: Model, hits, n_designed: int, checks: set[str], cfg)
     e = np.asarray(s.exact[comp], dtype=np.float64).reshape(-1)
     p = np.asarray(pred[comp], dtype=np.float64).reshape(-1)
     i = int(np.argmax(np.abs(a - e)))
-    label = comp if a.size == 1 else f"{comp}[{i}]"
+    shape = np.shape(s.obs.outputs[comp])
+    index = ", ".join(str(int(v)) for v in np.unravel_index(i, shape)) if shape else ""
+    label = comp if a.size == 1 else f"{comp}[{index}]"
     mistake = MISTAKES[model.id]
     where = ", ".join(sorted({c for _, cs, _ in hits for c in cs}, key=cfg.target.components.index))
     message = (f"{mistake.title[0].upper() + mistake.title[1:]} (in {where}): on a test case with {s.label}, "
@@ -435,14 +437,16 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
         model_obj = next((m for m in diagnose_models.models_for(target)
                           if m.id == model.id and m.variant == model.evidence.get("variant")), None)
     points = []
-    for z, case in diagnose_cases.ladder(target, fmt, cfg.lam):
+    rungs = diagnose_cases.ladder(target, fmt, cfg.lam)
+    batched = _batched_observations(probe, target, [case for _, case in rungs])
+    for k, (z, case) in enumerate(rungs):
         try:
             exact_raw = target.exact(diagnose_cases.with_changes(case))
         except Exception:
             continue
         expected = as_float(exact_raw)
         truth_finite = all(np.all(np.isfinite(v)) for v in expected.values())
-        obs = _observe(probe, case)
+        obs = batched[k] if batched is not None else _observe(probe, case)
         if obs.outputs is None:
             points.append(diagnose_numeric.Point(z, case, None, expected, False, math.inf, truth_finite, obs.error))
             continue
@@ -477,6 +481,26 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
     for f in findings:
         out.append(Candidate(f.id, f.confidence, _tail_message(f), f.evidence, assigned[f.id]))
     return out
+
+
+def _batched_observations(probe, target, cases: list[Case]) -> list[Observation] | None:
+    """For a pointwise target, the ladder in one call per label (the function works element-wise);
+    None when that call does not give readable outputs (then each rung is called on its own)."""
+    if target.kind != "pointwise" or not cases:
+        return None
+    out: list[Observation | None] = [None] * len(cases)
+    groups: dict[float, list[int]] = {}
+    for i, c in enumerate(cases):
+        groups.setdefault(float(np.asarray(c.get("y", [0.0])).reshape(-1)[0]), []).append(i)
+    for idx in groups.values():
+        joined = {k: np.concatenate([np.asarray(cases[i][k]).reshape(-1) for i in idx]) for k in cases[idx[0]]}
+        obs = _observe(probe, joined)
+        if obs.outputs is None or "value" not in obs.outputs or np.size(obs.outputs["value"]) != len(idx):
+            return None
+        values = np.asarray(obs.outputs["value"]).reshape(-1)
+        for j, i in enumerate(idx):
+            out[i] = Observation({"value": values[j:j + 1].copy()}, warnings=obs.warnings)
+    return out  # type: ignore[return-value]
 
 
 def _tail_message(f: diagnose_numeric.Finding) -> str:

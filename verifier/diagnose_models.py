@@ -45,8 +45,33 @@ def as_float(outputs: dict[str, np.ndarray]) -> Prediction:
     return out
 
 
+_EXACT_CACHE: dict[tuple, Prediction] = {}
+_CACHE_SIZE = 256
+
+
+def _fingerprint(target: Target, case: Case) -> tuple:
+    parts: list = [target.name]
+    for k in sorted(case):
+        if k.startswith("_"):
+            continue
+        v = case[k]
+        if isinstance(v, np.ndarray):
+            parts.append((k, v.dtype.str, v.shape, v.tobytes()))
+        else:
+            parts.append((k, repr(v)))
+    return tuple(parts)
+
+
 def exact(target: Target, case: Case) -> Prediction:
-    return as_float(target.exact(with_changes(case)))
+    """The oracle's outputs as floats, remembered for the cases the models share (b = 0, lambda = 0, ...)."""
+    key = _fingerprint(target, case)
+    hit = _EXACT_CACHE.get(key)
+    if hit is None:
+        hit = as_float(target.exact(with_changes(case)))
+        if len(_EXACT_CACHE) >= _CACHE_SIZE:
+            _EXACT_CACHE.pop(next(iter(_EXACT_CACHE)))
+        _EXACT_CACHE[key] = hit
+    return {k: v.copy() for k, v in hit.items()}
 
 
 def _m(case: Case) -> int:

@@ -15,6 +15,7 @@ the judge's verdict) and returns a Finding or None:
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ import numpy as np
 
 import reference
 from verifier.formats import Format
-from verifier.targets import Case, Target
+from verifier.targets import Case, Target, exact_logits
 
 CLIP_EPS = (1e-15, 1e-7, 1e-12, 1e-10, 1e-8, 1e-6, 1e-5, 1e-16, 2.0**-52, 2.0**-23, 1e-9, 1e-14, 1e-3)
 LOG_CLAMP = -100.0
@@ -119,6 +120,35 @@ def overflow(target: Target, points: list[Point], fmt: Format) -> Finding | None
     return Finding("overflow", detail, 0.9, shown, {"points": _show(shown), "exp_overflow": t.exp_overflow}, zmin)
 
 
+@functools.lru_cache(maxsize=4096)
+def _unclipped_logs(z, f):
+    """(sigma, log sigma, log(1 - sigma)) exactly, for a logit z (mpf) or a probability f (float)."""
+    import mpmath
+
+    with mpmath.workprec(200):
+        if f is None:
+            return reference.sigmoid(z), reference.log_sigmoid(z), reference.log_sigmoid(-z)
+        sig = mpmath.mpf(f)
+        lf = mpmath.log(sig) if sig > 0 else mpmath.ninf
+        l1f = mpmath.log1p(-sig) if sig < 1 else mpmath.ninf
+        return sig, lf, l1f
+
+
+def _clip_changes(target: Target, case: Case, eps: float | None) -> bool:
+    """Whether clipping at ``eps`` (or clamping the logs, eps None) changes anything in ``case``."""
+    import mpmath
+
+    if "X" in case:
+        parts = [_unclipped_logs(mpmath.mpf(z), None) for z in exact_logits(case)]
+    elif "z" in case:
+        parts = [_unclipped_logs(mpmath.mpf(float(z)), None) for z in np.asarray(case["z"]).reshape(-1)]
+    else:
+        parts = [_unclipped_logs(None, float(f)) for f in np.asarray(case["f"]).reshape(-1)]
+    if eps is None:
+        return any(lf < LOG_CLAMP or l1f < LOG_CLAMP for _, lf, l1f in parts)
+    return any(sig < eps or sig > 1 - eps for sig, _, _ in parts)
+
+
 def _clipped(target: Target, case: Case, eps: float | None) -> dict[str, np.ndarray] | None:
     """What a candidate that clips the probability to [eps, 1 - eps] (or, eps None, clamps the logs at
     -100) returns, computed exactly apart from the clip (so only the clip's own effect shows)."""
@@ -126,14 +156,8 @@ def _clipped(target: Target, case: Case, eps: float | None) -> dict[str, np.ndar
 
     def logs(z=None, f=None):
         """(log f, log(1 - f)) after the clip, for a logit z or a probability f."""
+        sig, lf, l1f = _unclipped_logs(None if z is None else mpmath.mpf(z), None if f is None else float(f))
         with mpmath.workprec(200):
-            if f is None:
-                sig = reference.sigmoid(z)
-                lf, l1f = reference.log_sigmoid(z), reference.log_sigmoid(-z)
-            else:
-                sig = mpmath.mpf(float(f))
-                lf = mpmath.log(sig) if sig > 0 else mpmath.ninf
-                l1f = mpmath.log1p(-sig) if sig < 1 else mpmath.ninf
             if eps is None:
                 return max(lf, LOG_CLAMP), max(l1f, LOG_CLAMP), sig
             if sig < eps or sig > 1 - eps:
@@ -164,7 +188,7 @@ def _clipped(target: Target, case: Case, eps: float | None) -> dict[str, np.ndar
     X, y, w = case["X"], np.asarray(case["y"], dtype=np.float64), np.asarray(case["w"], dtype=np.float64)
     m = X.shape[0]
     lam = case.get("lam", 0.0)
-    zs = reference.logits(X, w, case["b"])
+    zs = exact_logits(case)
     parts = [logs(z=zi) for zi in zs]
     out: dict[str, np.ndarray] = {}
     if target.name in ("cost", "cost-and-gradient"):
@@ -207,6 +231,8 @@ def clipping(target: Target, points: list[Point], fmt: Format) -> Finding | None
     for eps in CLIP_EPS + (None,):
         active = []
         for p in tail:
+            if not _clip_changes(target, p.case, eps):
+                continue
             pred = _clipped(target, p.case, eps)
             if pred is None:
                 break

@@ -268,3 +268,20 @@ def test_a_killed_run_resumes_without_losing_or_redoing_work(tmp_path):
     assert len(list(out.glob("submissions/*/grade.json"))) == 5
     assert not list(out.glob("submissions/*/.*.tmp"))
     assert _grades(out) == whole
+
+
+def test_a_progress_bar_on_a_terminal():
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    bar = grading.Progress(2, stream)
+    bar.update(running=2)
+    g = grading.failed_grade(Submission("a", (), "a"), small_assignment(), "x")
+    bar.update(running=1, finished=g)
+    bar.update(running=0, finished=g)
+    text = stream.getvalue()
+    assert "\r[" in text and "0/2 graded, 2 running" in text and "2/2 graded" in text and text.endswith("\n")

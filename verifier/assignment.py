@@ -112,11 +112,12 @@ class Assignment:
         return data
 
     def digest(self) -> str:
-        """A hash of everything that decides a grade (not comments, not the file's location), and
-        of the verifier's version: a result is reused only when this matches."""
+        """A hash of everything that decides a grade (not comments, not the file's location), of the
+        checks each task runs and of the verifier's version: a grade is reused only when this matches."""
         from verifier import __version__
 
-        text = json.dumps({"assignment": self.to_json(), "verifier": __version__}, sort_keys=True)
+        checks = {t.name: t.points_for() for t in self.tasks}  # the catalog's checks, as they score now
+        text = json.dumps({"assignment": self.to_json(), "checks": checks, "verifier": __version__}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -107,6 +107,8 @@ def pass_rates(grades: list["SubmissionGrade"], assignment: "Assignment") -> lis
             results = [c.passed for g in grades if i < len(g.tasks) for c in g.tasks[i].checks if c.id == cid]
             title = next((c.title for g in grades if i < len(g.tasks) for c in g.tasks[i].checks if c.id == cid), cid)
             n = len(results)
+            if not n:
+                continue
             rows.append({"task": task.name, "id": cid, "title": title, "passed": sum(results), "total": n,
                          "rate": (sum(results) / n) if n else 0.0})
     return rows

@@ -120,6 +120,8 @@ def _private_root(base: str, workdir: str, readable: list[str]) -> None:
     """Build a root filesystem at `base` and pivot into it (chroot where pivot_root is unavailable)."""
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     _mount("tmpfs", base, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=4m,mode=755")
+    os.makedirs(base + "/tmp", exist_ok=True)  # before the binds: one of them may live under /tmp
+    _mount("tmpfs", base + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=64m,mode=1777")
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"):
         if os.path.islink(top):
             os.symlink(os.readlink(top), base + top)
@@ -133,8 +135,6 @@ def _private_root(base: str, workdir: str, readable: list[str]) -> None:
     for name in _DEVICES:
         if os.path.exists("/dev/" + name):
             _bind("/dev/" + name, f"{base}/dev/{name}", writable=True)
-    os.makedirs(base + "/tmp", exist_ok=True)
-    _mount("tmpfs", base + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=64m,mode=1777")
     _bind(workdir, base + workdir, writable=True)
     os.makedirs(base + "/proc", exist_ok=True)
     try:

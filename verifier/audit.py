@@ -203,7 +203,9 @@ def verdict_cell(row: AuditRow | None) -> str:
         return "-"
     if row.passed:
         return f"pass, {_ulps(row.worst_ulps)}"
-    failed = [c.id.split(".", 1)[1] for c in row.result.failed()]
+    ids = [c.id for c in row.result.failed()]
+    short = [i.split(".", 1)[1] for i in ids]
+    failed = [s if short.count(s) == 1 else i for s, i in zip(short, ids)]
     return f"**FAIL** ({', '.join(failed)}), {_ulps(row.worst_ulps)}"
 
 
@@ -216,7 +218,7 @@ def defect_cell(robust: AuditRow | None, strict: AuditRow | None) -> str:
             if d not in ids:
                 ids.append(d)
         if row.unexplained():
-            ids.append("unexplained: " + ", ".join(c.split(".", 1)[1] for c in row.unexplained()))
+            ids.append(f"unexplained under {row.standard}: " + ", ".join(row.unexplained()))
     return ", ".join(f"[{d}](library-defects.md#{d})" if d in known.KNOWN else d for d in ids) or ""
 
 

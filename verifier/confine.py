@@ -217,7 +217,7 @@ def confine(config: dict, channel_fds: tuple[int, ...]) -> list[str]:
         except OSError as exc:
             print(f"verifier.confine: still root: {exc}", file=sys.stderr)
     try:
-        if _c().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
+        if config.get("no_new_privileges") and _c().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
             layers.append("no-new-privileges")
     except (OSError, AttributeError):
         pass

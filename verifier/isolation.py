@@ -110,6 +110,7 @@ def worker_config(workdir: str, root: str, status_fd: int | None, cgroup: "PidsC
         "root": root if namespaces else None,
         "readable": _readable_paths() if namespaces else [],
         "user": unprivileged_ids(),
+        "no_new_privileges": requested(),
         "cgroup": cgroup.path if cgroup is not None else None,
     }
 

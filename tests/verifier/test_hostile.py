@@ -124,6 +124,9 @@ def batch(tmp_path_factory):
     out = base / "out"
     before = _tree_digest(base, ROOT / "verifier", ROOT / "reference", skip=out)
     env = {**os.environ, "PYTHONPATH": str(pkg)}
+    where = subprocess.run([sys.executable, "-c", "import verifier; print(verifier.__file__)"], env=env, cwd=base,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert where == str(pkg / "verifier" / "__init__.py")  # never this checkout's package
     proc = subprocess.run(
         [sys.executable, "-m", "verifier", "grade", str(subs), "--assignment", str(toml), "--out", str(out), "--jobs", "2", "-q"],
         env=env, cwd=base, capture_output=True, text=True, timeout=600,

@@ -452,6 +452,21 @@ def _child(sub: Submission, assignment: Assignment, out: Path, parent: int) -> N
         os._exit(EX_OUTPUT)
 
 
+def _write_failure(out: Path) -> OSError:
+    """Why a grading process could not write into ``out``, as far as can be told from outside."""
+    import errno
+
+    try:
+        st = os.statvfs(out)
+        if st.f_bavail * st.f_frsize < (1 << 20) or st.f_favail == 0:
+            return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        if st.f_flag & os.ST_RDONLY:
+            return OSError(errno.EROFS, os.strerror(errno.EROFS))
+    except OSError:
+        pass
+    return OSError("the grading process could not write its results")
+
+
 def _output_error(out: Path, exc: OSError, done: int) -> OutputError:
     return OutputError(f"cannot write to {out}: {exc.strerror or exc}. Grading stopped; the {done} grades "
                        "finished so far are intact: make room or fix the folder and run the same command to continue")
@@ -594,7 +609,7 @@ def grade_many(
                 proc.join()
                 grade = read_grade(grade_path(out, sub))
                 if proc.exitcode == EX_OUTPUT and grade is None:
-                    raise _output_error(out, OSError("the grading process could not write its results"), len(grades))
+                    raise _output_error(out, _write_failure(out), len(grades))
                 if grade is None or grade.assignment_hash != digest:
                     reason = _crash_reason(proc.exitcode, assignment.submission_timeout, timed_out=now - started > assignment.submission_timeout)
                     grade = failed_grade(sub, assignment, reason, now - started)

@@ -129,9 +129,11 @@ def loss_derivative(f, y, exact, fmt: Format, standard: str) -> Envelope:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         first = np.abs(y) / f + np.abs(1.0 - y) / (1.0 - f)
         kappa = np.abs(y) / f + np.abs(1.0 - y) * f / (1.0 - f) ** 2
-    env = FEW * fmt.u * (D + kappa) + FEW * fmt.eta
-    if standard == "robust":
-        env = env + ROBUST_FEW * fmt.u * first + ROBUST_FEW * fmt.tiny
+        # near f = 0 or 1 the derivative itself leaves the float range: the envelope is then inf,
+        # and the judge compares the (rounded-to-inf) exact value for equality instead
+        env = FEW * fmt.u * (D + kappa) + FEW * fmt.eta
+        if standard == "robust":
+            env = env + ROBUST_FEW * fmt.u * first + ROBUST_FEW * fmt.tiny
     return {"value": np.where(np.isnan(env), np.inf, env)}
 
 

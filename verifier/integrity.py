@@ -8,8 +8,9 @@ naming the submission that ran last, when anything was added, removed or changed
 (ctime) moves on every write and cannot be set back by a program, so the cheap check also catches
 a write that restores the modification time.
 
-New files inside ``__pycache__`` are not changes (Python writes them when the grader imports a module
-for the first time); a changed or removed compiled file is.
+Compiled files in ``__pycache__`` are recorded only when they are up to date with their source:
+Python rewrites a stale one, or writes a new one, when the grader imports that module, and that is not
+a change.  An up-to-date compiled file that changes is (and so is any change of a source file).
 
 Example::
 
@@ -78,6 +79,25 @@ def _stamp(path: str, hashed: bool) -> tuple:
     return stamp
 
 
+def _is_compiled(path: str) -> bool:
+    return os.path.basename(os.path.dirname(path)) == "__pycache__" and path.endswith(".pyc")
+
+
+def _fresh_compiled(path: str) -> bool:
+    """Whether a ``__pycache__/NAME.TAG.pyc`` matches its source's mtime and size (so Python keeps it)."""
+    source = os.path.join(os.path.dirname(os.path.dirname(path)), os.path.basename(path).split(".")[0] + ".py")
+    try:
+        with open(path, "rb") as f:
+            header = f.read(16)
+        st = os.stat(source)
+    except OSError:
+        return False
+    if len(header) < 16 or int.from_bytes(header[4:8], "little") != 0:  # hash-based pycs: not ours to judge
+        return False
+    return (int.from_bytes(header[8:12], "little") == int(st.st_mtime) & 0xFFFFFFFF
+            and int.from_bytes(header[12:16], "little") == st.st_size & 0xFFFFFFFF)
+
+
 def _walk(root: str) -> Iterable[str]:
     for folder, dirs, files in os.walk(root):
         dirs.sort()
@@ -99,6 +119,8 @@ class CodeManifest:
         stamps = {}
         for root, hashed in roots:
             for path in _walk(root):
+                if _is_compiled(path) and not _fresh_compiled(path):
+                    continue  # Python may rewrite it: a change then is not the submission's doing
                 try:
                     stamps[path] = _stamp(path, hashed)
                 except OSError:
@@ -114,7 +136,7 @@ class CodeManifest:
                 seen.add(path)
                 before = self.stamps.get(path)
                 if before is None:
-                    if os.sep + "__pycache__" + os.sep not in path:
+                    if not _is_compiled(path):
                         out.append(f"added: {path}")
                     continue
                 try:
@@ -123,7 +145,7 @@ class CodeManifest:
                     now = None
                 if now != before:
                     out.append(f"changed: {path}")
-        out.extend(f"removed: {p}" for p in self.stamps if p not in seen)
+        out.extend(f"removed: {p}" for p in self.stamps if p not in seen and not _is_compiled(p))
         return out
 
     def verify(self, last: str | None = None) -> None:

@@ -71,6 +71,23 @@ def test_new_compiled_files_are_not_changes(tmp_path):
     assert manifest.changes() == []
 
 
+def test_a_stale_compiled_file_rewritten_by_python_is_not_a_change(tmp_path):
+    import py_compile
+
+    src = tmp_path / "mod.py"
+    src.write_text("x = 1\n")
+    pyc = Path(py_compile.compile(str(src)))
+    manifest = CodeManifest.snapshot([(str(tmp_path), True)])
+    assert str(pyc) in manifest.stamps  # up to date: recorded
+    pyc.write_bytes(pyc.read_bytes()[:16] + b"tampered")
+    assert manifest.changes() == [f"changed: {pyc}"]
+    os.utime(src, (1, 1))  # now stale: Python would rewrite it
+    manifest = CodeManifest.snapshot([(str(tmp_path), True)])
+    assert str(pyc) not in manifest.stamps
+    py_compile.compile(str(src))
+    assert manifest.changes() == []
+
+
 def test_the_default_manifest_covers_the_verifier_and_the_oracle():
     roots = dict(default_roots())
     assert roots[str(ROOT / "verifier")] is True

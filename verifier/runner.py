@@ -309,10 +309,16 @@ def _contract(cfg: RunConfig, check: Check, cand: BoundCandidate) -> CheckResult
     problem = ""
     bad_case: Case | None = None
     bad_obs: Observation | None = None
+    judged = 0
+    first_failure: Observation | None = None
     for case in rng_cases:
         state.examples += 1
         obs = cand.observe(case)
         state.note(obs)
+        if obs.outputs is None and obs.status != "unreadable" and not obs.scalar_fallback:
+            first_failure = first_failure or obs
+        else:
+            judged += 1
         if check.id == "contract.arrays":
             if obs.scalar_fallback:
                 problem = (
@@ -359,6 +365,9 @@ def _contract(cfg: RunConfig, check: Check, cand: BoundCandidate) -> CheckResult
         if problem:
             bad_case, bad_obs = case, obs
             break
+    if not problem and judged == 0 and first_failure is not None:
+        # a contract cannot hold for a function that never returned: it is not judged as passed
+        problem = "could not be judged: on every case " + _describe_failure(first_failure)
     ce = None
     if bad_case is not None:
         ce = Counterexample(inputs=plain_case(bad_case), expected={}, actual={"raw": _plain_raw(bad_obs.raw)})

@@ -93,6 +93,7 @@ def dtype_of(precision: str) -> np.dtype:
 
 def labels_as(y: Any, like: np.ndarray) -> np.ndarray:
     """Labels (float, int or bool arrays) as floats of ``like``'s dtype, as a library expects them."""
+    like = np.asarray(like)
     return np.asarray(y).astype(like.dtype if like.dtype.kind == "f" else np.float64)
 
 

@@ -72,7 +72,7 @@ def sigmoid(z):
 def sigmoid_derivative(z):
     import jax
 
-    return jax.vmap(jax.grad(jax.nn.sigmoid))(z)
+    return jax.vmap(jax.grad(jax.nn.sigmoid))(z.reshape(-1)).reshape(z.shape)
 
 
 def log_sigmoid_loss(z, y):

@@ -32,7 +32,10 @@ def _binomial():
 
 
 def half_binomial_loss(z, y):
-    return _binomial().loss(y_true=labels_as(y, z), raw_prediction=z)
+    z = np.asarray(z)
+    flat = np.ascontiguousarray(z.reshape(-1))  # the loss takes 1-d arrays
+    out = _binomial().loss(y_true=labels_as(y, z).reshape(-1), raw_prediction=flat)
+    return out.reshape(z.shape)
 
 
 def half_binomial_gradient(X, y, w, b):

@@ -165,7 +165,11 @@ def test_cancelling_sigmoid_form_is_rejected_for_negative_z():
     assert not v["robust"].passed
 
 
-@given(st.floats(-745.0, 745.0))
-def test_scipy_expit_passes_strict_everywhere(z):
+@given(st.floats(-800.0, 800.0))
+def test_scipy_expit_passes_robust_everywhere_and_strict_where_sigma_is_normal(z):
+    # expit returns 0 once exp(-z) overflows (z < -709.78), where the truth is subnormal:
+    # accepted by robust's absolute floor, a defect under strict
     v = _pointwise("sigmoid", float(expit(z)), z=z)
-    assert v["strict"].passed, v["strict"].message
+    assert v["robust"].passed, v["robust"].message
+    if z > -708.0:
+        assert v["strict"].passed, v["strict"].message

@@ -12,7 +12,6 @@ temporary folder, so that a failure of containment cannot change this checkout.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess

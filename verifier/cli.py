@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import enum
-import json
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -79,10 +78,8 @@ def _cmd_check(args) -> int:
     from verifier.api import UsageError, check
     from verifier.summary import summarize
 
-    progress = None
-    if not args.quiet:
-        def progress(line: str) -> None:
-            print(line, file=sys.stderr, flush=True)
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
 
     if args.json_path:
         parent = Path(args.json_path).resolve().parent
@@ -101,7 +98,7 @@ def _cmd_check(args) -> int:
         only=args.only,
         soft_labels=args.soft_labels,
         fail_fast=args.fail_fast,
-        progress=progress,
+        progress=None if args.quiet else progress,
     )
     print(summarize(result))
     if args.json_path:

@@ -12,7 +12,6 @@ mixes in the floats right next to each threshold.
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 from hypothesis import strategies as st

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from verifier.assignment import parse_assignment  # noqa: E402
-from verifier.grading import discover, grade_many  # noqa: E402
+from verifier.batch import grade_many  # noqa: E402
+from verifier.grading import discover  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "submissions"
 

@@ -65,7 +65,7 @@ def inner(base: Path, call_timeout: float, jobs: int) -> int:
 
     from verifier import isolation
     from verifier.assignment import load_assignment
-    from verifier.grading import grade_class
+    from verifier.batch import grade_class
     from verifier.sandbox import Worker
 
     subs = base / "subs"

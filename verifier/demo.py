@@ -95,7 +95,7 @@ def run_demo(out: TextIO, report_dir: str | os.PathLike = "reports/demo", jobs: 
     """Show the oracle, then grade the example class and write ``report_dir``/index.html."""
     from verifier.api import UsageError
     from verifier.assignment import load_assignment
-    from verifier.grading import grade_class
+    from verifier.batch import grade_class
 
     show_oracle(out)
     examples = examples_dir()

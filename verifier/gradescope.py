@@ -32,7 +32,8 @@ def submission_name(submission: Path) -> str:
 def run_autograder(assignment_path: str, submission_dir: str, results_dir: str) -> int:
     """Grade one submission and write ``results_dir``/results.json; returns an exit code."""
     from verifier.assignment import load_assignment
-    from verifier.grading import Submission, grade_many, slugify, sources_in
+    from verifier.batch import grade_many
+    from verifier.grading import Submission, slugify, sources_in
     from verifier.report.gradescope_json import gradescope_results
 
     results = Path(results_dir)

@@ -64,7 +64,7 @@ def _grade(args) -> int:
 
     from verifier.api import UsageError
     from verifier.assignment import load_assignment
-    from verifier.grading import grade_class
+    from verifier.batch import grade_class
 
     assignment = load_assignment(args.assignment)
     if args.profile:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.grading import grade_class
+from verifier.batch import grade_class
 from verifier.report.html import render_submission
 
 from test_grading import CORRECT, WRONG, small_assignment

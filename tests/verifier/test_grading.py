@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from verifier import grading
+from verifier import batch, grading
 from verifier.assignment import parse_assignment
-from verifier.grading import Submission, derive_seed, discover, grade_class, read_grade, slugify, source_for
+from verifier.batch import grade_class
+from verifier.grading import Submission, derive_seed, discover, read_grade, slugify, source_for
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "submissions"
@@ -166,7 +167,7 @@ def test_a_changed_assignment_regrades(tmp_path, monkeypatch):
         calls.append(sub.name)
         return grading.failed_grade(sub, assignment, "fake")
 
-    monkeypatch.setattr(grading, "grade_submission", fake)
+    monkeypatch.setattr(batch, "grade_submission", fake)
     grade_class(tmp_path / "s", small_assignment(), tmp_path / "o", progress=None)
     grade_class(tmp_path / "s", small_assignment(), tmp_path / "o", progress=None)
     grade_class(tmp_path / "s", small_assignment(seed=12), tmp_path / "o", progress=None)
@@ -185,7 +186,7 @@ def test_a_crash_of_the_grading_process_is_a_zero_with_the_reason(tmp_path, monk
             os._exit(9)
         raise RuntimeError("verifier bug")
 
-    monkeypatch.setattr(grading, "grade_submission", crash)
+    monkeypatch.setattr(batch, "grade_submission", crash)
     run = grade_class(tmp_path / "s", small_assignment(), tmp_path / "o", jobs=2, progress=None)
     by = {g.submission: g for g in run.grades}
     assert by["boom"].score == 0 and "RuntimeError: verifier bug" in by["boom"].error
@@ -215,7 +216,7 @@ def test_jobs_must_be_positive(tmp_path):
     from verifier.api import UsageError
 
     with pytest.raises(UsageError, match="--jobs"):
-        grading.grade_many([], small_assignment(), tmp_path, jobs=0)
+        batch.grade_many([], small_assignment(), tmp_path, jobs=0)
 
 
 # --------------------------------------------------------------------------- resuming after kill -9
@@ -278,7 +279,7 @@ def test_a_progress_bar_on_a_terminal():
             return True
 
     stream = Terminal()
-    bar = grading.Progress(2, stream)
+    bar = batch.Progress(2, stream)
     bar.update(running=2)
     g = grading.failed_grade(Submission("a", (), "a"), small_assignment(), "x")
     bar.update(running=1, finished=g)

@@ -1,0 +1,147 @@
+"""Diagnoses of setup and contract failures: loading, missing function, swapped outputs, mutation,
+scalar-only code, shapes, exceptions and timeouts, nondeterminism."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from verifier.candidate import Observation
+from verifier.conventions import OutputError
+from verifier.diagnose_evidence import SHAPE_WORDS, Candidate, Seen, compare_model, is_right, observe, shape_words
+from verifier.results import Result
+
+
+def setup(result: Result) -> Candidate | None:
+    for c in result.failed():
+        if c.id == "contract.loads":
+            syntax = any(s in c.message for s in ("SyntaxError", "IndentationError", "TabError"))
+            mid = "syntax-error" if syntax else "load-error"
+            first = c.message.split("\n")[0].removeprefix("the submission could not be loaded: ")
+            kind, _, rest = first.partition(": ")
+            if rest.startswith(kind):
+                first = rest
+            return Candidate(mid, 1.0, f"The submission could not be loaded: {first}.",
+                             {"error": c.message[:2000]}, {c.id})
+        if c.id == "contract.function":
+            return Candidate("missing-function", 1.0, c.message[0].upper() + c.message[1:] + ".", {"error": c.message}, {c.id})
+    return None
+
+
+def raw_permutations(raw):
+    if isinstance(raw, (tuple, list)) and len(raw) in (2, 3):
+        for perm in itertools.permutations(range(len(raw))):
+            if perm != tuple(range(len(raw))):
+                yield perm, type(raw)(raw[i] for i in perm) if isinstance(raw, list) else tuple(raw[i] for i in perm)
+
+
+def swap_that_fixes(cfg, probe, s: Seen) -> tuple | None:
+    """The permutation of the returned values that makes them right, if any."""
+    for perm, raw in raw_permutations(s.obs.raw):
+        try:
+            outputs = probe.convention.read(cfg.target, s.case, raw)
+        except (OutputError, Exception):
+            continue
+        trial = Seen(s.label, s.case, Observation(outputs), s.exact)
+        ok, only = compare_model(cfg, trial, s.exact)
+        if ok and not only:
+            return perm
+    return None
+
+
+def contract_diagnoses(failing: dict, seen: list[Seen], probe, cfg) -> list[Candidate]:
+    out: list[Candidate] = []
+    target = cfg.target
+    # outputs in the wrong order
+    swaps = [(s, swap_that_fixes(cfg, probe, s)) for s in seen if s.obs.status in ("ok", "unreadable")]
+    swapped = [(s, p) for s, p in swaps if p is not None and not is_right(cfg, s)]
+    designed_wrong = [s for s in seen if not s.check and not is_right(cfg, s)]
+    if swapped and all(any(s is t for t, _ in swapped) for s in designed_wrong):
+        s, perm = swapped[0]
+        checks = {s2.check for s2, _ in swapped if s2.check} | ({"contract.shapes"} & failing.keys())
+        checks |= {cid for cid in failing if cid.startswith("correctness.")}
+        order = ", ".join(f"position {i + 1}" for i in perm)
+        out.append(Candidate(
+            "outputs-swapped", 0.95,
+            f"The values are right but returned in the wrong order: on the case with {s.label}, taking the returned "
+            f"values in the order ({order}) gives exactly the expected {', '.join(target.components)}. "
+            f"{probe.convention.description}.",
+            {"case": s.label, "permutation": list(perm), "error": s.obs.error}, checks))
+        return out
+    # mutation of the inputs
+    mutated = [s for s in seen if s.obs.mutated]
+    if "contract.pure" in failing or mutated:
+        msg = failing["contract.pure"].message if "contract.pure" in failing else f"the function modified its input(s) {mutated[0].obs.mutated}"
+        out.append(Candidate("mutates-input", 0.95, msg[0].upper() + msg[1:] + ": the caller's data changes after the call, "
+                             "so later computations (and the checks that reuse the arrays) see different inputs.",
+                             {"mutated": [list(map(str, s.obs.mutated)) for s in mutated][:3]}, {"contract.pure"} & failing.keys()))
+    # scalar-only code
+    scalar = [s for s in seen if s.obs.scalar_fallback]
+    if "contract.arrays" in failing and (scalar or "scalar at a time" in failing["contract.arrays"].message):
+        err = scalar[0].obs.extra.get("array_error", "") if scalar else failing["contract.arrays"].message
+        checks = {"contract.arrays"} | {cid for cid, c in failing.items() if "scalar" in c.message}
+        out.append(Candidate("rejects-arrays", 0.95,
+                             f"The function works on one Python number but fails when given a numpy array ({err}).",
+                             {"error": err}, checks))
+    # shapes
+    unreadable = [s for s in seen if s.obs.status == "unreadable" and s.obs.mistake == "wrong-shape"]
+    shape_raises = [s for s in seen if s.obs.status == "raised" and any(w in s.obs.error.lower() for w in SHAPE_WORDS)]
+    if unreadable or shape_raises or ("contract.shapes" in failing and not any(c.id == "outputs-swapped" for c in out)):
+        bad = unreadable + shape_raises
+        checks = {s.check for s in bad if s.check} | ({"contract.shapes"} & failing.keys())
+        if bad:
+            s = bad[0]
+            where = shape_words(s.case)
+            ok_shapes = [t.label for t in seen if not t.check and t.obs.outputs is not None]
+            if s.obs.status == "raised":
+                msg = f"The function fails for {where}: {s.obs.error.splitlines()[0]}"
+            else:
+                msg = f"The result has the wrong shape for {where}: {s.obs.error}"
+            if ok_shapes and len(ok_shapes) < len([t for t in seen if not t.check]):
+                msg += f" (it works for {', '.join(ok_shapes)})"
+            for cid, c in failing.items():
+                if cid.startswith("correctness.") and c.counterexample is not None and not c.counterexample.expected:
+                    checks.add(cid)
+            evidence = {"case": s.label, "error": s.obs.error}
+        else:
+            msg = "The result does not have the documented type or shape: " + failing["contract.shapes"].message
+            evidence = {"error": failing["contract.shapes"].message}
+        out.append(Candidate("wrong-shape", 0.9, msg + ".", evidence, checks))
+    # other exceptions and timeouts
+    hit = [s for s in seen if s.obs.status in ("raised", "timeout", "exited", "killed") and s not in shape_raises]
+    if hit and not any(c.id == "rejects-arrays" for c in out):
+        s = hit[0]
+        checks = {t.check for t in hit if t.check}
+        checks |= {cid for cid, c in failing.items()
+                   if any(w in c.message for w in ("raised", "time limit", "ended the process", "resource limit"))}
+        what = {"raised": "raised " + s.obs.error.splitlines()[0] if s.obs.error else "raised",
+                "timeout": "did not finish within the time limit"}.get(s.obs.status, f"ended the process ({s.obs.error})")
+        out.append(Candidate("raises", 0.9, f"The function {what} on the case with {shape_words(s.case)}.",
+                             {"case": s.label, "error": s.obs.error, "traceback": s.obs.traceback[-2000:]}, checks))
+    return out
+
+
+def nondeterministic(failing: dict, seen: list[Seen], probe) -> Candidate | None:
+    """The designed probes called a second time: different outputs for the same inputs."""
+    for s in seen:
+        if s.check or s.obs.outputs is None:
+            continue
+        again = observe(probe, s.case)
+        if again.outputs is None:
+            continue
+        for comp, a in s.obs.outputs.items():
+            b = again.outputs.get(comp)
+            if b is None or not np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True):
+                checks = {cid for cid in failing if not cid.startswith("contract.")} | ({"contract.deterministic"} & failing.keys())
+                return Candidate("nondeterministic", 0.9,
+                                 f"Two calls with the same inputs ({s.label}) returned different {comp}: the result depends "
+                                 f"on something other than the inputs (random numbers, a random subset of the examples, "
+                                 f"or state kept between calls).",
+                                 {"case": s.label, "first": np.asarray(a).tolist(), "second": np.asarray(b).tolist()}, checks)
+    if "contract.deterministic" in failing:
+        msg = failing["contract.deterministic"].message
+        return Candidate("nondeterministic", 0.9, msg[0].upper() + msg[1:] + ".", {}, {"contract.deterministic"})
+    return None
+
+

@@ -1,0 +1,143 @@
+"""The evidence a diagnosis is built from: the candidate's outputs on cases, next to the exact ones.
+
+``Seen`` is one case looked at (a designed probe or a failing check's counterexample); ``Candidate``
+a diagnosis being assembled.  ``compare_model`` tells whether outputs equal a mistake model's
+prediction (or the truth) within a tolerance far above rounding and far below any real mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from verifier import diagnose_cases
+from verifier.candidate import Observation
+from verifier.diagnose_cases import case_from_plain
+from verifier.diagnose_models import as_float
+from verifier.mistakes import MISTAKES
+from verifier.results import Diagnosis, Result
+from verifier.targets import Case
+
+SHAPE_WORDS = ("shape", "align", "broadcast", "dimension", "matmul", "size", "axis", "index", "0-d", "iteration over a 0-d")
+
+
+@dataclass
+class Seen:
+    """The candidate on one case: where the case came from, the observation and the exact outputs."""
+
+    label: str
+    case: Case
+    obs: Observation
+    exact: dict[str, np.ndarray]
+    check: str = ""  # the failing check whose counterexample this is; "" for designed probes
+
+
+@dataclass
+class Candidate:
+    """A diagnosis being assembled: catalog id, confidence, the words and the checks it explains."""
+
+    id: str
+    confidence: float
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    checks: set[str] = field(default_factory=set)
+
+    def to_diagnosis(self, failing_order: list[str]) -> Diagnosis:
+        mistake = MISTAKES[self.id]
+        checks = tuple(c for c in failing_order if c in self.checks)
+        return Diagnosis(self.id, round(self.confidence, 3), self.message, mistake.hint, self.evidence, checks)
+
+
+def observe(probe, case: Case) -> Observation:
+    return probe.observe(diagnose_cases.with_changes(case))
+
+
+def exact_outputs(cfg, case: Case) -> dict[str, np.ndarray]:
+    return as_float(cfg.target.exact(diagnose_cases.with_changes(case)))
+
+
+def designed(probe, cfg) -> list[Seen]:
+    out = []
+    for label, case in diagnose_cases.designed(cfg.target, cfg.fmt, cfg.lam):
+        out.append(Seen(label, case, observe(probe, case), exact_outputs(cfg, case)))
+    return out
+
+
+def counterexamples(result: Result, probe, cfg) -> list[Seen]:
+    out = []
+    for c in result.failed():
+        ce = c.counterexample
+        if ce is None or not ce.inputs or c.id == "contract.deterministic":
+            continue
+        try:
+            case = case_from_plain(ce.inputs, cfg.fmt)
+            exact = exact_outputs(cfg, case)
+        except Exception:  # an input the oracle rejects (e.g. an infinite true value) is no evidence
+            continue
+        out.append(Seen(f"the counterexample of {c.id}", case, observe(probe, case), exact, c.id))
+    return out
+
+
+def close(a: np.ndarray, p: np.ndarray, scale: float, rel: float) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        near = np.abs(a - p) <= rel * scale
+    return near | ((a == p) & np.isinf(a)) | (np.isnan(a) & np.isnan(p))
+
+
+def tolerance(cfg) -> float:
+    return 2.0 ** (-0.55 * cfg.fmt.bits)
+
+
+def compare_model(cfg, seen: Seen, pred: dict[str, np.ndarray]) -> tuple[bool, list[str]]:
+    """(every component equals the prediction or the truth, the components that equal only the prediction)."""
+    outputs = seen.obs.outputs
+    if outputs is None:
+        return False, []
+    rel = tolerance(cfg)
+    floor = 1.0 if cfg.target.kind == "problem" else 0.0
+    only_model = []
+    for comp in cfg.target.components:
+        a = np.asarray(outputs[comp], dtype=np.float64)
+        e = seen.exact[comp]
+        p = pred.get(comp, e)
+        if np.shape(p) != np.shape(a):
+            return False, []
+        with np.errstate(all="ignore"):
+            scale = max(float(np.max(np.abs(e), initial=0.0)), float(np.nanmax(np.abs(p), initial=0.0))
+                        if np.all(np.isfinite(p)) else 0.0) + floor * 1e-3
+        near_p = close(a, p, scale, rel)
+        near_e = close(a, e, scale, rel)
+        if not np.all(near_p | near_e):
+            return False, []
+        if np.any(near_p & ~near_e):
+            only_model.append(comp)
+    return True, only_model
+
+
+def is_right(cfg, s: Seen) -> bool:
+    if s.obs.outputs is None:
+        return False
+    ok, only = compare_model(cfg, s, s.exact)
+    return ok
+
+
+def shape_words(case: Case) -> str:
+    enc = case.get("y_encoding", "float")
+    labels = f" and labels given as {enc} values" if enc != "float" else ""
+    if "X" in case:
+        m, n = np.shape(case["X"])
+        return f"m = {m}, n = {n}{labels}"
+    key = "z" if "z" in case else "f"
+    return f"an input of shape {np.shape(case[key])}{labels}"
+
+
+
+
+def show_number(v: float) -> str:
+    return f"{v:.6g}"
+
+

@@ -164,19 +164,22 @@ def _finish(env: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(env), np.inf, env)
 
 
-def gradient(t: ProblemTerms, exact_w, exact_b, fmt: Format, standard: str) -> Envelope:
+def _gradient_envelope(t: ProblemTerms, exact_w, exact_b, fmt: Format, standard: str,
+                       residual: np.ndarray, slope: np.ndarray, rounding: np.ndarray) -> Envelope:
+    """The envelope of (1/m) [X 1]^T rho + (lambda/m) [w; 0] for a residual rho(z, y):
+    ``residual`` is |rho_i|, ``slope`` |d rho_i / d z_i| and ``rounding`` the magnitude of the terms
+    the textbook residual subtracts (its rounding error is u times that)."""
     m, n = t.m, t.n
     u = fmt.u
     A = t.with_bias_column()  # (m, n+1): |x_ij| and 1 for the bias
-    absr = np.abs(t.r)
     g = np.concatenate([_abs(exact_w).reshape(-1), [abs(float(exact_b))]])
     lam_w = np.concatenate([t.lam * np.abs(t.w), [0.0]]) / m
-    terms = A.T @ absr / m  # sum of |x_ij r_i| / m
-    kappa = A.T @ (absr + t.d * t.a) / m + lam_w
+    terms = A.T @ residual / m  # sum of |x_ij rho_i| / m
+    kappa = A.T @ (residual + slope * t.a) / m + lam_w
     env = FEW * u * (g + kappa) + pairwise(m, fmt) * terms + FEW * fmt.eta
     if standard == "robust":
-        resid = A.T @ (t.s + np.abs(t.y)) / m  # rounding of sigma(z) - y
-        zround = gamma(n + 1, fmt) * (A.T @ (t.d * t.a)) / m
+        resid = A.T @ rounding / m
+        zround = gamma(n + 1, fmt) * (A.T @ (slope * t.a)) / m
         env = (
             env
             + ROBUST_FEW * u * resid
@@ -187,6 +190,11 @@ def gradient(t: ProblemTerms, exact_w, exact_b, fmt: Format, standard: str) -> E
         )
     env = _finish(env)
     return {"dj_dw": env[:n], "dj_db": env[n:].reshape(())}
+
+
+def gradient(t: ProblemTerms, exact_w, exact_b, fmt: Format, standard: str) -> Envelope:
+    """Residual sigma(z) - y: slope sigma'(z); the textbook subtraction has terms sigma and |y|."""
+    return _gradient_envelope(t, exact_w, exact_b, fmt, standard, np.abs(t.r), t.d, t.s + np.abs(t.y))
 
 
 def cost(t: ProblemTerms, exact_cost, fmt: Format, standard: str) -> Envelope:
@@ -238,28 +246,9 @@ def hessian(t: ProblemTerms, exact_h, fmt: Format, standard: str) -> Envelope:
 
 
 def linear_gradient(t: ProblemTerms, exact_w, exact_b, fmt: Format, standard: str) -> Envelope:
-    m, n = t.m, t.n
-    u = fmt.u
-    A = t.with_bias_column()
-    e = np.abs(t.z - t.y)
-    g = np.concatenate([_abs(exact_w).reshape(-1), [abs(float(exact_b))]])
-    lam_w = np.concatenate([t.lam * np.abs(t.w), [0.0]]) / m
-    terms = A.T @ e / m
-    kappa = A.T @ (e + t.a) / m + lam_w
-    env = FEW * u * (g + kappa) + pairwise(m, fmt) * terms + FEW * fmt.eta
-    if standard == "robust":
-        resid = A.T @ (np.abs(t.z) + np.abs(t.y)) / m
-        zround = gamma(n + 1, fmt) * (A.T @ t.a) / m
-        env = (
-            env
-            + ROBUST_FEW * u * resid
-            + ROBUST_FEW * zround
-            + ROBUST_FEW * gamma(m, fmt) * (terms + u * resid)
-            + ROBUST_FEW * u * lam_w * (n + 2)
-            + ROBUST_FEW * fmt.tiny * (A.T @ np.ones(m) / m + 1.0)
-        )
-    env = _finish(env)
-    return {"dj_dw": env[:n], "dj_db": env[n:].reshape(())}
+    """Residual z - y: slope 1; the textbook subtraction has terms |z| and |y|."""
+    ones = np.ones(t.m)
+    return _gradient_envelope(t, exact_w, exact_b, fmt, standard, np.abs(t.z - t.y), ones, np.abs(t.z) + np.abs(t.y))
 
 
 def linear_cost(t: ProblemTerms, exact_cost, fmt: Format, standard: str) -> Envelope:

@@ -140,11 +140,19 @@ _MLS_NAMES = {
 }
 
 
-def _mls_functions(target: Target, lam: float) -> list[str]:
-    if target.kind == "pointwise":
-        return [POINTWISE_NAMES[target.name]]
-    base = _MLS_NAMES[target.name]
-    return [base + "_reg", base] if lam else [base, base + "_reg"]
+def _names_from(table: dict[str, str]) -> Callable[[Target, float], list[str]]:
+    """Function names from a target -> name table; with lambda, the ``_reg`` name comes first."""
+
+    def functions(target: Target, lam: float) -> list[str]:
+        if target.kind == "pointwise":
+            return [POINTWISE_NAMES[target.name]]
+        base = table[target.name]
+        return [base + "_reg", base] if lam else [base, base + "_reg"]
+
+    return functions
+
+
+_mls_functions = _names_from(_MLS_NAMES)
 
 
 def _mls_args(target: Target, case: Case, fmt: Format) -> tuple:
@@ -247,11 +255,7 @@ _THETA_NAMES = {
 }
 
 
-def _theta_functions(target: Target, lam: float) -> list[str]:
-    if target.kind == "pointwise":
-        return [POINTWISE_NAMES[target.name]]
-    base = _THETA_NAMES[target.name]
-    return [base + "_reg", base] if lam else [base, base + "_reg"]
+_theta_functions = _names_from(_THETA_NAMES)
 
 
 def _theta_args(target: Target, case: Case, fmt: Format) -> tuple:

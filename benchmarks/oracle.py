@@ -62,7 +62,7 @@ def main() -> None:
         t_np, _ = median_time(lambda: numpy_gradient(X, y, w, b), repeats)
         rows = min(m, 1000)
         Xs, ys = X[:rows], y[:rows]
-        t_naive, naive = median_time(lambda: naive_gradient(Xs, ys, w, b), 1 if rows == 1000 else repeats)
+        t_naive, naive = median_time(lambda: naive_gradient(Xs, ys, w, b), 3 if rows == 1000 else repeats)
         note = ""
         if rows < m:
             t_naive *= m / rows

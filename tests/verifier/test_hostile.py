@@ -26,22 +26,8 @@ HOSTILE = ROOT / "tests" / "hostile"
 DAEMON_TOKEN = b"HOSTILE-DAEMON-6f1d"
 MARKUP_NAME = "=1+1<img src=x onerror=alert(1)>"
 
-CORRECT = """
-import numpy as np
-
-def sigmoid(z):
-    z = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-
-def compute_cost_logistic(X, y, w, b):
-    z = X @ w + b
-    return float(np.mean(np.logaddexp(0, z) - y * z))
-
-def compute_gradient_logistic(X, y, w, b):
-    err = sigmoid(X @ w + b) - y
-    return float(err.mean()), X.T @ err / X.shape[0]
-"""
+# a correct submission of the three mls functions, shared with the corpus
+CORRECT = (ROOT / "tests" / "corpus" / "correct_stable_branch.py").read_text()
 
 ASSIGNMENT = """
 [assignment]

@@ -123,7 +123,10 @@ def test_the_candidate_sees_its_own_copy_and_nothing_of_the_submissions_folder(p
     w, folder = probe
     cwd = w.call("ids").value[2]
     assert w.call("listdir", cwd).value == ["probes.py"]
-    assert w.call("listdir", "/tmp").value == [os.path.basename(os.path.dirname(cwd))]
+    # /tmp holds the worker's own folder, plus the path down to the verifier's installation when
+    # that lives under /tmp (bound read-only, e.g. a checkout in /tmp/x with its .venv)
+    installed_under_tmp = {p.split("/")[2] for p in isolation._readable_paths() if p.startswith("/tmp/")}
+    assert sorted(w.call("listdir", "/tmp").value) == sorted({os.path.basename(os.path.dirname(cwd))} | installed_under_tmp)
     out = w.call("read", str(folder / "sibling.py"))
     assert out.status == "raised" and out.error.type == "FileNotFoundError"
 

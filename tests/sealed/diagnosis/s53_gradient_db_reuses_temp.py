@@ -1,0 +1,15 @@
+import numpy as np
+from scipy.special import expit
+
+
+def compute_gradient_logistic(X, y, w, b):
+    m, n = X.shape
+    dj_dw = np.zeros(n)
+    dj_db = 0.0
+    for i in range(m):
+        err = expit(X[i] @ w + b) - y[i]
+        for j in range(n):
+            tmp = err * X[i, j]
+            dj_dw[j] += tmp
+        dj_db += tmp
+    return dj_db / m, dj_dw / m

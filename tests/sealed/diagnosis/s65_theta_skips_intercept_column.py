@@ -1,0 +1,10 @@
+import numpy as np
+from scipy.special import expit
+
+
+def cost_function(theta, X, y):
+    m = len(y)
+    z = X[:, 1:] @ theta[1:]
+    J = np.mean(np.logaddexp(0, z) - y * z)
+    grad = X.T @ (expit(z) - y) / m
+    return J, grad

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from verifier.audit import audit, to_markdown
+    from verifier.audit.run import audit, to_markdown
     from verifier.report import audit_html
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -33,8 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    result = audit(args.libraries or None, profile=args.profile, seed=args.seed,
-                   progress=lambda line: print(line, file=sys.stderr, flush=True))
+    result = audit(
+        args.libraries or None,
+        profile=args.profile,
+        seed=args.seed,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
     for note in result.skipped:
         print(f"note: {note}", file=sys.stderr)
     command = "python benchmarks/audit.py" + (f" --profile {args.profile}" if args.profile != "quick" else "")

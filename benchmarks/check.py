@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import verifier  # noqa: E402
-from verifier.runner import PERF  # noqa: E402
+from verifier.engine.config import Perf  # noqa: E402
+
+PERF = Perf()  # filled by each run (verifier.check(..., perf=PERF))
 
 CORPUS = ROOT / "tests" / "corpus"
 SUBJECTS = {
@@ -43,16 +45,21 @@ SUBJECTS = {
 
 def per_target(profile: str) -> None:
     print(f"verifier check per target, profile {profile} (one run each, seed 1)")
-    print(f"{'target':<20}{'verdict':>8}{'wall s':>9}{'examples':>10}{'ex/s':>8}{'hypothesis':>12}{'oracle':>9}{'calls':>8}")
+    print(
+        f"{'target':<20}{'verdict':>8}{'wall s':>9}{'examples':>10}{'ex/s':>8}"
+        f"{'hypothesis':>12}{'oracle':>9}{'calls':>8}"
+    )
     walls = []
     for target, (file, convention) in SUBJECTS.items():
         PERF.reset()
         start = time.perf_counter()
-        result = verifier.check(str(CORPUS / file), target=target, convention=convention, profile=profile, seed=1)
+        result = verifier.check(
+            str(CORPUS / file), target=target, convention=convention, profile=profile, seed=1, perf=PERF
+        )
         wall = time.perf_counter() - start
         walls.append(wall)
         rest = max(PERF.checks - PERF.calls - PERF.oracle, 0.0)
-        share = lambda x: f"{100 * x / PERF.checks:.0f}%" if PERF.checks else "-"  # noqa: E731
+        share = lambda x: f"{100 * x / PERF.checks:.0f}%" if PERF.checks else "-"
         print(
             f"{target:<20}{result.verdict:>8}{wall:>9.2f}{PERF.examples:>10}{PERF.examples / wall:>8.0f}"
             f"{share(rest):>12}{share(PERF.oracle):>9}{share(PERF.calls):>8}"
@@ -69,11 +76,23 @@ def first_counterexample() -> None:
         for function, target in zip(entry["functions"], entry["targets"]):
             if function not in entry.get("broken", []):
                 continue
-            lam = entry.get("lam", 0.0) if target not in ("sigmoid", "sigmoid-derivative", "loss", "loss-from-logit", "loss-derivative") else 0.0
+            lam = (
+                entry.get("lam", 0.0)
+                if target not in ("sigmoid", "sigmoid-derivative", "loss", "loss-from-logit", "loss-derivative")
+                else 0.0
+            )
             PERF.reset()
             start = time.perf_counter()
-            verifier.check(f"{CORPUS / entry['file']}::{function}", target=target, convention=entry["convention"],
-                           lam=lam, profile="default", seed=1, fail_fast=True)
+            verifier.check(
+                f"{CORPUS / entry['file']}::{function}",
+                target=target,
+                convention=entry["convention"],
+                lam=lam,
+                profile="default",
+                seed=1,
+                fail_fast=True,
+                perf=PERF,
+            )
             if PERF.first_failure_at is not None:
                 times.setdefault(target, []).append(PERF.first_failure_at - start)
             else:
@@ -83,10 +102,15 @@ def first_counterexample() -> None:
     for target, ts in sorted(times.items()):
         found = [t for t in ts if t == t]
         everything += found
-        print(f"  {target:<20} n={len(ts):>3}  median {statistics.median(found):.2f} s  max {max(found):.2f} s"
-              + ("" if len(found) == len(ts) else f"  ({len(ts) - len(found)} failed only in contract checks)"))
+        print(
+            f"  {target:<20} n={len(ts):>3}  median {statistics.median(found):.2f} s  max {max(found):.2f} s"
+            + ("" if len(found) == len(ts) else f"  ({len(ts) - len(found)} failed only in contract checks)")
+        )
     grad = [t for t in times.get("gradient", []) if t == t]
-    print(f"  all: median {statistics.median(everything):.2f} s; gradient median {statistics.median(grad):.2f} s (target <= 2 s)")
+    print(
+        f"  all: median {statistics.median(everything):.2f} s; "
+        f"gradient median {statistics.median(grad):.2f} s (target <= 2 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -29,11 +29,17 @@ def jobs(manifest: dict) -> list[dict]:
             kind = e["kind"] if broken else "correct"
             if e["kind"] == "broken-syntax":
                 kind, broken = "broken-syntax", True
-            out.append({
-                "file": e["file"], "function": fn, "target": target, "convention": e["convention"],
-                "lam": 0.0 if target in POINTWISE else e.get("lam", 0.0),
-                "kind": kind, "expected": e["mistake"] if broken else "",
-            })
+            out.append(
+                {
+                    "file": e["file"],
+                    "function": fn,
+                    "target": target,
+                    "convention": e["convention"],
+                    "lam": 0.0 if target in POINTWISE else e.get("lam", 0.0),
+                    "kind": kind,
+                    "expected": e["mistake"] if broken else "",
+                }
+            )
     return out
 
 
@@ -42,8 +48,14 @@ def run(job: dict, profile: str, seed: int) -> dict:
 
     start = time.perf_counter()
     try:
-        r = verifier.check(f"{CORPUS / job['file']}::{job['function']}", target=job["target"],
-                           convention=job["convention"], lam=job["lam"], profile=profile, seed=seed)
+        r = verifier.check(
+            f"{CORPUS / job['file']}::{job['function']}",
+            target=job["target"],
+            convention=job["convention"],
+            lam=job["lam"],
+            profile=profile,
+            seed=seed,
+        )
         ids = [d.id for d in r.diagnoses]
         failing = [c.id for c in r.failed()]
     except Exception as exc:  # a crash of the verifier is a mismatch, not the end of the benchmark
@@ -74,8 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             mismatches.append(r)
     total_ok = sum(t[0] for t in per_kind.values())
-    print(f"diagnosis accuracy over {len(rows)} corpus functions (profile {args.profile}, seed {args.seed}, "
-          f"{time.perf_counter() - start:.0f}s)")
+    print(
+        f"diagnosis accuracy over {len(rows)} corpus functions (profile {args.profile}, seed {args.seed}, "
+        f"{time.perf_counter() - start:.0f}s)"
+    )
     for kind, (ok, n) in sorted(per_kind.items()):
         print(f"  {kind:<14} {ok:>3} / {n:<3} ({100 * ok / n:.0f}%)")
     print(f"  {'total':<14} {total_ok:>3} / {len(rows):<3} ({100 * total_ok / len(rows):.0f}%)")
@@ -83,8 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     if mismatches:
         print("mismatches:")
         for r in mismatches:
-            print(f"  {r['file']}::{r['function']} ({r['target']}): expected {r['expected'] or 'none'!r}, "
-                  f"got {r['got'] or 'none'} (failing: {', '.join(r['failing']) or 'none'})")
+            print(
+                f"  {r['file']}::{r['function']} ({r['target']}): expected {r['expected'] or 'none'!r}, "
+                f"got {r['got'] or 'none'} (failing: {', '.join(r['failing']) or 'none'})"
+            )
     return 0 if not mismatches else 1
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from verifier.assignment import parse_assignment  # noqa: E402
-from verifier.batch import grade_many  # noqa: E402
-from verifier.grading import discover  # noqa: E402
+from verifier.grading.assignment import parse_assignment  # noqa: E402
+from verifier.grading.batch import grade_many  # noqa: E402
+from verifier.grading.discovery import discover  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "submissions"
 
@@ -82,8 +82,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     jobs = [int(j) for j in args.jobs.split(",")]
     a = assignment(args.profile)
-    print(f"{args.submissions} submissions x {len(a.tasks)} tasks, profile {a.profile}, "
-          f"{os.cpu_count()} CPUs; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"{args.submissions} submissions x {len(a.tasks)} tasks, profile {a.profile}, "
+        f"{os.cpu_count()} CPUs; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     times = {}
     with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:
         subs = Path(tmp) / "subs"
@@ -99,15 +101,19 @@ def main(argv=None) -> int:
             cpu = (cpu1.children_user + cpu1.children_system) - (cpu0.children_user + cpu0.children_system)
             times[j] = wall
             mean = sum(g.score for g in run.grades) / len(run.grades)
-            print(f"--jobs {j}: {wall:7.1f} s wall, {wall / len(run.grades):5.2f} s per submission, "
-                  f"{cpu / len(run.grades):5.2f} CPU s per submission, mean score {mean:.2f}; "
-                  f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            print(
+                f"--jobs {j}: {wall:7.1f} s wall, {wall / len(run.grades):5.2f} s per submission, "
+                f"{cpu / len(run.grades):5.2f} CPU s per submission, mean score {mean:.2f}; "
+                f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+            )
     if 1 in times:
         for j in jobs:
             if j != 1:
                 print(f"speed-up with --jobs {j}: {times[1] / times[j]:.2f}x")
-    print(f"control: two CPU-bound processes run {parallel_capacity():.2f}x faster than one on this machine now "
-          "(2.0 when two cores are free; a speed-up can be no larger)")
+    print(
+        f"control: two CPU-bound processes run {parallel_capacity():.2f}x faster than one on this machine now "
+        "(2.0 when two cores are free; a speed-up can be no larger)"
+    )
     return 0
 
 

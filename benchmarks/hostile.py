@@ -27,11 +27,19 @@ CORRECT = (ROOT / "tests" / "corpus" / "correct_stable_branch.py").read_text()
 
 
 def _assignment(call_timeout: float) -> str:
-    head = (f'[assignment]\nname = "hostile class"\nprofile = "quick"\nseed = 7\ncall_timeout = {call_timeout}\n'
-            'submission_timeout = 90\n')
+    head = (
+        f'[assignment]\nname = "hostile class"\nprofile = "quick"\nseed = 7\ncall_timeout = {call_timeout}\n'
+        "submission_timeout = 90\n"
+    )
     tasks = "".join(
-        f'\n[[task]]\nname = "{n}"\nfunction = "{f}"\ntarget = "{n}"\nconvention = "mls"\npoints = 10\nchecks = ["correctness.benign"]\n'
-        for n, f in (("sigmoid", "sigmoid"), ("cost", "compute_cost_logistic"), ("gradient", "compute_gradient_logistic")))
+        f'\n[[task]]\nname = "{n}"\nfunction = "{f}"\ntarget = "{n}"\nconvention = "mls"\npoints = 10\n'
+        'checks = ["correctness.benign"]\n'
+        for n, f in (
+            ("sigmoid", "sigmoid"),
+            ("cost", "compute_cost_logistic"),
+            ("gradient", "compute_gradient_logistic"),
+        )
+    )
     return head + tasks
 
 
@@ -49,10 +57,11 @@ def inner(base: Path, call_timeout: float, jobs: int) -> int:
     """Runs inside the copy: direct calls, then the batch."""
     import numpy as np
 
-    from verifier import isolation
-    from verifier.assignment import load_assignment
-    from verifier.batch import grade_class
-    from verifier.sandbox import Worker
+    from verifier import sandbox
+    from verifier.grading.assignment import load_assignment
+    from verifier.grading.batch import grade_class
+    from verifier.report.views import CLASS_REPORTS
+    from verifier.sandbox import Worker, isolation
 
     subs = base / "subs"
     rows = []
@@ -68,9 +77,11 @@ def inner(base: Path, call_timeout: float, jobs: int) -> int:
                 status, error = f"load {loaded.status}", loaded.error
             contain = time.perf_counter() - start
         rows.append((path.stem, status, str(error or "")[:60], contain))
-    layers = isolation.active_layers()
+    layers = sandbox.active_layers()
     start = time.monotonic()
-    run = grade_class(subs, load_assignment(base / "assignment.toml"), base / "out", jobs=jobs, progress=None)
+    run = grade_class(
+        subs, load_assignment(base / "assignment.toml"), base / "out", jobs=jobs, progress=None, views=CLASS_REPORTS
+    )
     batch_time = time.monotonic() - start
     grades = {g.submission: g.to_json() for g in run.grades}
 
@@ -83,8 +94,10 @@ def inner(base: Path, call_timeout: float, jobs: int) -> int:
         finding = _first_finding(g).replace("\n", " ")[:70]
         print(f"{name:{name_w}}  {outcome[:34]:34}  {contain:11.2f}s  {g['score']:3g}/{g['max_score']:g}  {finding}")
     print()
-    print(f"batch: {len(grades)} submissions graded with {jobs} jobs in {batch_time:.1f}s "
-          f"(call timeout {call_timeout:g}s)")
+    print(
+        f"batch: {len(grades)} submissions graded with {jobs} jobs in {batch_time:.1f}s "
+        f"(call timeout {call_timeout:g}s)"
+    )
     print(f"isolation layers active: {', '.join(layers)}")
     missing = [layer for layer in isolation.LAYERS if layer not in layers]
     print(f"isolation layers missing here: {', '.join(missing) or 'none'}")
@@ -112,13 +125,27 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("verifier", "reference"):
             shutil.copytree(ROOT / name, pkg / name, ignore=shutil.ignore_patterns("__pycache__"))
         env = {**os.environ, "PYTHONPATH": str(pkg)}
-        where = subprocess.run([sys.executable, "-c", "import verifier; print(verifier.__file__)"], env=env, cwd=base,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        where = subprocess.run(
+            [sys.executable, "-c", "import verifier; print(verifier.__file__)"],
+            env=env,
+            cwd=base,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         if where != str(pkg / "verifier" / "__init__.py"):
             print(f"refusing to run: the copy would not be the verifier imported ({where})", file=sys.stderr)
             return 2
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--inner", str(base),
-               "--call-timeout", str(args.call_timeout), "--jobs", str(args.jobs)]
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--inner",
+            str(base),
+            "--call-timeout",
+            str(args.call_timeout),
+            "--jobs",
+            str(args.jobs),
+        ]
         return subprocess.run(cmd, env=env, cwd=base).returncode
 
 

@@ -58,11 +58,13 @@ def main() -> None:
         y = (rng.random(m) < 0.5).astype(np.float64)
         w = rng.standard_normal(n)
         b = 0.25
-        t_oracle, g = median_time(lambda: reference.gradient(X, y, w, b), repeats)
-        t_np, _ = median_time(lambda: numpy_gradient(X, y, w, b), repeats)
+        t_oracle, g = median_time(lambda X=X, y=y, w=w, b=b: reference.gradient(X, y, w, b), repeats)
+        t_np, _ = median_time(lambda X=X, y=y, w=w, b=b: numpy_gradient(X, y, w, b), repeats)
         rows = min(m, 1000)
         Xs, ys = X[:rows], y[:rows]
-        t_naive, naive = median_time(lambda: naive_gradient(Xs, ys, w, b), 3 if rows == 1000 else repeats)
+        t_naive, naive = median_time(
+            lambda Xs=Xs, ys=ys, w=w, b=b: naive_gradient(Xs, ys, w, b), 3 if rows == 1000 else repeats
+        )
         note = ""
         if rows < m:
             t_naive *= m / rows
@@ -71,8 +73,10 @@ def main() -> None:
         else:
             g_check = g
         same = as_float64(g_check.w, g_check.b) == as_float64(*naive)
-        print(f"{str((m, n)):>14} {t_oracle * 1e3:>8.1f}ms {t_naive * 1e3:>10.1f}ms {t_np * 1e3:>8.3f}ms "
-              f"{t_naive / t_oracle:>8.1f}x  {same}{note}")
+        print(
+            f"{str((m, n)):>14} {t_oracle * 1e3:>8.1f}ms {t_naive * 1e3:>10.1f}ms {t_np * 1e3:>8.3f}ms "
+            f"{t_naive / t_oracle:>8.1f}x  {same}{note}"
+        )
 
 
 if __name__ == "__main__":

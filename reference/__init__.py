@@ -7,6 +7,7 @@ mpf values accurate to ``prec`` bits (128 by default), far beyond float64.
 """
 
 from .measures import abs_error, bits_of_error, rel_error, round_to_format, ulp, ulp_distance
+from .precision import DEFAULT_PREC, GUARD_BITS, MAX_PREC, correctly_rounded
 from .problem import (
     Gradient,
     cost,
@@ -18,7 +19,6 @@ from .problem import (
     squared_error_cost,
     squared_error_gradient,
 )
-from .precision import DEFAULT_PREC, GUARD_BITS, MAX_PREC, correctly_rounded
 from .scalar import (
     log_sigmoid,
     loss,
@@ -64,12 +64,13 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Thresholds:
     # The float thresholds are computed on first use so that importing stays fast.
     if name in ("FLOAT64", "FLOAT32"):
         import importlib
+        from typing import cast
 
         _t = importlib.import_module(__name__ + ".thresholds")
 
-        return getattr(_t, name)
+        return cast(Thresholds, getattr(_t, name))
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,32 +13,39 @@ the bound says so:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
+from typing import cast
 
 import gmpy2
+import numpy as np
 from gmpy2 import mpfr
+from numpy.typing import NDArray
 
-EMIN, EMAX = gmpy2.get_emin_min(), gmpy2.get_emax_max()
+from ._types import Mpfr, MpfrContext
+
+EMIN: int = gmpy2.get_emin_min()
+EMAX: int = gmpy2.get_emax_max()
 NEG_INF_EXP = EMIN  # the bound exponent of an exactly computed value
 
 
-def _ctx(prec: int):
+def _ctx(prec: int) -> MpfrContext:
     return gmpy2.context(precision=prec, emin=EMIN, emax=EMAX)
 
 
-def _expo(x) -> int:
+def _expo(x: Mpfr) -> int:
     """e with |x| < 2**e (x nonzero); EMIN for zero."""
-    return gmpy2.get_exp(x) if x else EMIN
+    return cast(int, gmpy2.get_exp(x)) if x else EMIN
 
 
 class _Labels:
     """Exact y and 1 - y as MPFR values, cached per distinct label."""
 
-    def __init__(self):
-        self._cache: dict[float, tuple] = {}
+    def __init__(self) -> None:
+        self._cache: dict[float, tuple[Mpfr, Mpfr]] = {}
         self._exact = _ctx(1200)  # 1 - y is exact at this precision for any float y in [0, 1]
 
-    def __call__(self, y: float):
+    def __call__(self, y: float) -> tuple[Mpfr, Mpfr]:
         got = self._cache.get(y)
         if got is None:
             yv = mpfr(Fraction(y), 64) if y else mpfr(0)
@@ -47,7 +54,7 @@ class _Labels:
         return got
 
 
-def _logits(Z, ez: int, q: int):
+def _logits(Z: NDArray[np.object_], ez: int, q: int) -> Iterator[tuple[bool, Mpfr, Mpfr]]:
     """(z < 0, |z|, -|z|) with z as MPFR at q + 64 bits (enough: e^-|z| moves under 2**-q relative).
 
     Arithmetic goes through the context ``zc`` only: gmpy2's operators would round to the global
@@ -63,7 +70,7 @@ def _logits(Z, ez: int, q: int):
         yield zi < 0, az, zc.minus(az)
 
 
-def residuals(Z, ez: int, y, q: int):
+def residuals(Z: NDArray[np.object_], ez: int, y: Iterable[float], q: int) -> tuple[list[Mpfr], list[int]]:
     """r_i = sigma(z_i) - y_i and bound exponents k_i.
 
     The hot loop of ``reference.gradient``: the context methods are bound once, and -|z| is formed
@@ -76,7 +83,8 @@ def residuals(Z, ez: int, y, q: int):
     mul_2exp = zc.mul_2exp
     wz = q + 64
     zero = mpfr(0)
-    vals, ks = [], []
+    vals: list[Mpfr] = []
+    ks: list[int] = []
     append_v, append_k = vals.append, ks.append
     for zi, yi in zip(Z, y):
         zi = int(zi)
@@ -91,11 +99,12 @@ def residuals(Z, ez: int, y, q: int):
     return vals, ks
 
 
-def curvatures(Z, ez: int, q: int):
+def curvatures(Z: NDArray[np.object_], ez: int, q: int) -> tuple[list[Mpfr], list[int]]:
     """sigma'(z_i) = u (1 - u) with u = sigma(-|z_i|), and bound exponents (relative error)."""
     c = _ctx(q)
-    vals, ks = [], []
-    for neg, az, naz in _logits(Z, ez, q):
+    vals: list[Mpfr] = []
+    ks: list[int] = []
+    for _neg, _az, naz in _logits(Z, ez, q):
         t = c.exp(naz)
         d = c.div(t, c.square(c.add(t, 1)))
         vals.append(d)
@@ -103,12 +112,17 @@ def curvatures(Z, ez: int, q: int):
     return vals, ks
 
 
-def squared_error_terms(Z, ez: int, y, q: int):
+def squared_error_terms(
+    Z: NDArray[np.object_], ez: int, y: Iterable[float], q: int
+) -> tuple[list[Mpfr], list[Mpfr], list[int], list[int]]:
     """(r_i sigma'(z_i), r_i, bound exponent of r_i, bound exponent of r_i sigma'(z_i))."""
     c = _ctx(q)
     labels = _Labels()
-    prods, rs, kr, kp = [], [], [], []
-    for (neg, az, naz), yi in zip(_logits(Z, ez, q), y):
+    prods: list[Mpfr] = []
+    rs: list[Mpfr] = []
+    kr: list[int] = []
+    kp: list[int] = []
+    for (neg, _az, naz), yi in zip(_logits(Z, ez, q), y):
         t = c.exp(naz)
         one_t = c.add(t, 1)
         u = c.div(t, one_t)
@@ -124,14 +138,14 @@ def squared_error_terms(Z, ez: int, y, q: int):
     return prods, rs, kr, kp
 
 
-def losses(Z, ez: int, y, q: int):
+def losses(Z: NDArray[np.object_], ez: int, y: Iterable[float], q: int) -> list[Mpfr]:
     """Per-example log-loss from logits: log1p(e^-|z|) + (1-y) z (z > 0) or + y |z| (z < 0).
 
     Both terms are non-negative, so each loss is accurate to a few units of 2**-q relative.
     """
     c = _ctx(q)
     labels = _Labels()
-    out = []
+    out: list[Mpfr] = []
     for (neg, az, naz), yi in zip(_logits(Z, ez, q), y):
         t = c.exp(naz)
         lp = c.log1p(t)
@@ -141,7 +155,7 @@ def losses(Z, ez: int, y, q: int):
     return out
 
 
-def to_int(v, scale_exp: int) -> int:
+def to_int(v: Mpfr, scale_exp: int) -> int:
     """floor(v / 2**scale_exp) for an MPFR v (error below one unit of 2**scale_exp)."""
     if not v:
         return 0

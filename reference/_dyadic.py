@@ -7,25 +7,27 @@ common power of two; sums and products of such arrays are exact integer arithmet
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 
 @dataclass(frozen=True)
 class Dyadic:
     """``ints * 2**exp``: ``ints`` is an object array of Python ints."""
 
-    ints: np.ndarray
+    ints: NDArray[np.object_]
     exp: int
 
-    def rescaled(self, exp: int) -> "Dyadic":
+    def rescaled(self, exp: int) -> Dyadic:
         """Same values with a smaller (or equal) common exponent."""
         if exp > self.exp:
             raise ValueError("can only rescale to a smaller exponent")
         return Dyadic(self.ints * (1 << (self.exp - exp)), exp)
 
 
-def from_array(a: np.ndarray) -> Dyadic:
+def from_array(a: NDArray[Any]) -> Dyadic:
     """Exact Dyadic of a float/int/bool array (float inputs must be finite)."""
     a = np.asarray(a)
     if a.dtype.kind in "iub":

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from fractions import Fraction
+from typing import cast
 
 import mpmath
 import numpy as np
 from mpmath import libmp
+from numpy.typing import NDArray
+
+from ._types import Exact, RawMpf
 
 MPF_TYPES = (mpmath.mpf,)
 
 
-def _raw(value) -> tuple | None:
+def _raw(value: object) -> RawMpf | None:
     """The raw mpmath tuple of an mpf of any context, else None."""
-    return getattr(value, "_mpf_", None)
+    return cast("RawMpf | None", getattr(value, "_mpf_", None))
 
 
-def to_raw(value, name: str, *, allow_inf: bool = True) -> tuple:
+def to_raw(value: object, name: str, *, allow_inf: bool = True) -> RawMpf:
     """Exact raw mpf tuple of a real scalar input; NaN (and inf unless allowed) raise ValueError."""
     raw = _raw(value)
     if raw is None:
@@ -52,12 +57,12 @@ def to_raw(value, name: str, *, allow_inf: bool = True) -> tuple:
     return raw
 
 
-def to_mpf(raw: tuple) -> mpmath.mpf:
+def to_mpf(raw: RawMpf) -> Exact:
     """Wrap a raw tuple as a global ``mpmath.mpf`` without rounding it."""
     return mpmath.mp.make_mpf(raw)
 
 
-def map_elementwise(fn, *args):
+def map_elementwise(fn: Callable[..., Exact], *args: object) -> Exact | NDArray[np.object_]:
     """Apply scalar ``fn`` to scalars, or elementwise to broadcast arrays (object array out)."""
     if not any(isinstance(a, (np.ndarray, list, tuple)) for a in args):
         return fn(*args)

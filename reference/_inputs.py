@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 from mpmath import libmp
+from numpy.typing import ArrayLike, NDArray
 
 from ._dyadic import Dyadic, from_array
+from ._types import RawMpf
 
 
-def _array(a, name: str) -> np.ndarray:
+def _array(a: object, name: str) -> NDArray[Any]:
     try:
         arr = np.asarray(a)
     except Exception as exc:  # pragma: no cover - odd inputs
@@ -30,19 +33,21 @@ def _array(a, name: str) -> np.ndarray:
     return arr
 
 
-def _vector(a, name: str, length: int, what: str) -> np.ndarray:
+def _vector(a: object, name: str, length: int, what: str) -> NDArray[np.float64]:
     arr = _array(a, name)
     if arr.ndim == 2 and 1 in arr.shape:
         arr = arr.reshape(-1)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a vector (1-D, or one row or column); got shape {arr.shape}")
     if arr.shape[0] != length:
-        raise ValueError(f"{what.split(' ', 1)[1].capitalize()} has {length} {what.split(' ', 1)[0]} "
-                         f"but {name} has {arr.shape[0]} entries")
+        raise ValueError(
+            f"{what.split(' ', 1)[1].capitalize()} has {length} {what.split(' ', 1)[0]} "
+            f"but {name} has {arr.shape[0]} entries"
+        )
     return arr.astype(np.float64)
 
 
-def _scalar(a, name: str) -> float:
+def _scalar(a: object, name: str) -> float:
     arr = _array(a, name)
     if arr.size != 1:
         raise ValueError(f"{name} must be a scalar (or size-1 array); got shape {arr.shape}")
@@ -53,29 +58,29 @@ def _scalar(a, name: str) -> float:
 class Problem:
     """Validated, exact inputs of a problem function."""
 
-    X: np.ndarray  # float64 (m, n)
-    y: np.ndarray  # float64 (m,)
-    w: np.ndarray  # float64 (n,)
+    X: NDArray[np.float64]  # (m, n)
+    y: NDArray[np.float64]  # (m,)
+    w: NDArray[np.float64]  # (n,)
     b: float
     lam: float
-    s: np.ndarray | None  # float64 (m,) or None
+    s: NDArray[np.float64] | None  # (m,) or None
     Xa: Dyadic  # [X, 1] exactly, (m, n + 1)
     w_d: Dyadic
     lam_d: Dyadic
     s_d: Dyadic | None
-    S: tuple  # raw mpf: sum of sample weights (m when unweighted), exact
+    S: RawMpf  # raw mpf: sum of sample weights (m when unweighted), exact
     Z: Dyadic  # exact logits X w + b
 
     @property
     def m(self) -> int:
-        return self.X.shape[0]
+        return cast(int, self.X.shape[0])
 
     @property
     def n(self) -> int:
-        return self.X.shape[1]
+        return cast(int, self.X.shape[1])
 
 
-def check_X(X) -> np.ndarray:
+def check_X(X: ArrayLike) -> NDArray[np.float64]:
     arr = _array(X, "X")
     if arr.ndim != 2:
         raise ValueError(f"X must be a 2-D array of shape (m, n); got shape {arr.shape}")
@@ -84,11 +89,20 @@ def check_X(X) -> np.ndarray:
     return arr.astype(np.float64)
 
 
-def check_w_b(X: np.ndarray, w, b) -> tuple[np.ndarray, float]:
+def check_w_b(X: NDArray[np.float64], w: ArrayLike, b: ArrayLike) -> tuple[NDArray[np.float64], float]:
     return _vector(w, "w", X.shape[1], "columns X"), _scalar(b, "b")
 
 
-def problem(X, y, w, b, lam=0.0, sample_weight=None, *, labels_in_unit_interval: bool) -> Problem:
+def problem(
+    X: ArrayLike,
+    y: ArrayLike,
+    w: ArrayLike,
+    b: ArrayLike,
+    lam: ArrayLike = 0.0,
+    sample_weight: ArrayLike | None = None,
+    *,
+    labels_in_unit_interval: bool,
+) -> Problem:
     X = check_X(X)
     m, n = X.shape
     y = _vector(y, "y", m, "rows X")
@@ -119,8 +133,8 @@ def problem(X, y, w, b, lam=0.0, sample_weight=None, *, labels_in_unit_interval:
     return Problem(X, y, w, b, lam, s, Xa, w_d, from_array(np.asarray([lam])), s_d, S, Z)
 
 
-def raw_of(i: int, exp: int) -> tuple:
-    return libmp.from_man_exp(int(i), exp)
+def raw_of(i: int, exp: int) -> RawMpf:
+    return cast(RawMpf, libmp.from_man_exp(int(i), exp))
 
 
 def finite(x: float) -> bool:

@@ -19,10 +19,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any, TypeAlias, cast, overload
 
 import mpmath
 import numpy as np
 from mpmath import libmp
+from numpy.typing import DTypeLike, NDArray
+
+from ._types import Exact, RawMpf, RealScalar
 
 __all__ = [
     "Format",
@@ -44,7 +48,7 @@ class Format:
     p: int
     emin: int
     emax: int
-    dtype: type
+    dtype: type[np.floating[Any]]
 
     @property
     def smallest_subnormal_exp(self) -> int:
@@ -55,11 +59,18 @@ FLOAT64_FORMAT = Format("float64", 53, -1022, 1023, np.float64)
 FLOAT32_FORMAT = Format("float32", 24, -126, 127, np.float32)
 _FORMATS = {"float64": FLOAT64_FORMAT, "float32": FLOAT32_FORMAT}
 
+FormatLike: TypeAlias = "DTypeLike | Format"
+"""A format: its name ("float64" or "float32"), a numpy dtype or type, or a Format."""
 
-def get_format(fmt) -> Format:
+_Value: TypeAlias = "RawMpf | Fraction"
+"""An exact value as ``_classify`` gives it: a raw mpf tuple, or a non-dyadic Fraction."""
+
+
+def get_format(fmt: FormatLike) -> Format:
     """Resolve "float64"/"float32", a numpy dtype or type, or a Format."""
     if isinstance(fmt, Format):
         return fmt
+    name: str | None
     try:
         name = np.dtype(fmt).name
     except TypeError:
@@ -74,7 +85,7 @@ def get_format(fmt) -> Format:
 # Fraction, kept as the Fraction.  ``neg_zero`` records a float -0.0, which raw tuples cannot hold.
 
 
-def _classify(x):
+def _classify(x: RealScalar | NDArray[Any]) -> tuple[_Value, bool]:
     """(raw tuple or Fraction, neg_zero)."""
     raw = getattr(x, "_mpf_", None)
     if raw is not None:
@@ -92,13 +103,13 @@ def _classify(x):
     return libmp.from_float(f), (f == 0.0 and math.copysign(1.0, f) < 0)
 
 
-def _as_raw(v, prec: int = 256) -> tuple:
+def _as_raw(v: _Value, prec: int = 256) -> RawMpf:
     if isinstance(v, Fraction):
-        return libmp.from_rational(v.numerator, v.denominator, prec, libmp.round_nearest)
+        return cast(RawMpf, libmp.from_rational(v.numerator, v.denominator, prec, libmp.round_nearest))
     return v
 
 
-def _is_special(raw) -> bool:
+def _is_special(raw: RawMpf) -> bool:
     return raw in (libmp.fnan, libmp.finf, libmp.fninf)
 
 
@@ -106,7 +117,7 @@ def _pow2(e: int) -> Fraction:
     return Fraction(1 << e) if e >= 0 else Fraction(1, 1 << -e)
 
 
-def _exponent_of(v) -> int:
+def _exponent_of(v: _Value) -> int:
     """floor(log2 |v|) for nonzero finite v (raw or Fraction)."""
     if isinstance(v, Fraction):
         mag = abs(v)
@@ -116,7 +127,7 @@ def _exponent_of(v) -> int:
     return exp + bc - 1
 
 
-def _round_finite(v, f: Format) -> float:
+def _round_finite(v: _Value, f: Format) -> float:
     """Correctly rounded (half-even) value of nonzero finite v, signed (inf on overflow)."""
     e = _exponent_of(v)
     neg = (v < 0) if isinstance(v, Fraction) else bool(v[0])
@@ -147,7 +158,7 @@ def _round_finite(v, f: Format) -> float:
     return -r if neg else r
 
 
-def _round_scalar(x, f: Format):
+def _round_scalar(x: RealScalar | NDArray[Any], f: Format) -> np.floating[Any]:
     v, neg_zero = _classify(x)
     if not isinstance(v, Fraction):
         if v == libmp.fnan:
@@ -163,7 +174,15 @@ def _round_scalar(x, f: Format):
     return f.dtype(_round_finite(v, f))
 
 
-def round_to_format(x, fmt="float64"):
+@overload
+def round_to_format(
+    x: NDArray[Any] | list[Any] | tuple[Any, ...], fmt: FormatLike = "float64"
+) -> NDArray[np.floating[Any]]: ...
+@overload
+def round_to_format(x: RealScalar, fmt: FormatLike = "float64") -> np.floating[Any]: ...
+def round_to_format(
+    x: RealScalar | NDArray[Any] | list[Any] | tuple[Any, ...], fmt: FormatLike = "float64"
+) -> np.floating[Any] | NDArray[np.floating[Any]]:
     """Correctly rounded (round-half-even) value of exact x in the format.
 
     Overflow gives +-inf, results below half the smallest subnormal give a zero of x's sign.
@@ -179,13 +198,13 @@ def round_to_format(x, fmt="float64"):
     return _round_scalar(x, f)
 
 
-def _ulp_exp(v, f: Format) -> int:
+def _ulp_exp(v: _Value, f: Format) -> int:
     if (v == 0) if isinstance(v, Fraction) else (v == libmp.fzero):
         return f.smallest_subnormal_exp
     return max(_exponent_of(v), f.emin) - f.p + 1
 
 
-def ulp(x, fmt="float64") -> mpmath.mpf:
+def ulp(x: RealScalar, fmt: FormatLike = "float64") -> Exact:
     """Spacing of the format's floats at exact x, as an exact mpf power of two (see module doc)."""
     f = get_format(fmt)
     v, _ = _classify(x)
@@ -194,13 +213,13 @@ def ulp(x, fmt="float64") -> mpmath.mpf:
     return mpmath.mp.make_mpf(libmp.from_man_exp(1, _ulp_exp(v, f)))
 
 
-def _kind(v) -> str:
+def _kind(v: _Value) -> str:
     if isinstance(v, Fraction):
         return "fin"
     return {libmp.fnan: "nan", libmp.finf: "+inf", libmp.fninf: "-inf"}.get(v, "fin")
 
 
-def _special_distance(ka: str, kb: str):
+def _special_distance(ka: str, kb: str) -> float | None:
     """Distance when either side is NaN or infinite, else None."""
     if kb == "nan":
         return 0.0 if ka == "nan" else math.inf
@@ -211,33 +230,33 @@ def _special_distance(ka: str, kb: str):
     return None
 
 
-def _abs_diff(va, vb) -> tuple:
+def _abs_diff(va: _Value, vb: _Value) -> RawMpf:
     """|va - vb| as a raw mpf to 64 bits (exact inputs, one rounding)."""
     if isinstance(va, Fraction) or isinstance(vb, Fraction):
         fa = va if isinstance(va, Fraction) else _raw_to_fraction(va)
         fb = vb if isinstance(vb, Fraction) else _raw_to_fraction(vb)
         d = abs(fa - fb)
-        return libmp.from_rational(d.numerator, d.denominator, 64, libmp.round_nearest)
-    return libmp.mpf_abs(libmp.mpf_sub(va, vb, 64, libmp.round_nearest))
+        return cast(RawMpf, libmp.from_rational(d.numerator, d.denominator, 64, libmp.round_nearest))
+    return cast(RawMpf, libmp.mpf_abs(libmp.mpf_sub(va, vb, 64, libmp.round_nearest)))
 
 
-def _raw_to_fraction(raw) -> Fraction:
+def _raw_to_fraction(raw: RawMpf) -> Fraction:
     sign, man, exp, _ = raw
     mag = Fraction(man << exp) if exp >= 0 else Fraction(man, 1 << -exp)
     return -mag if sign else mag
 
 
-def _to_float(raw) -> float:
-    return libmp.to_float(raw)  # huge -> inf, tiny -> 0
+def _to_float(raw: RawMpf) -> float:
+    return cast(float, libmp.to_float(raw))  # huge -> inf, tiny -> 0
 
 
-def _pair(actual, exact):
+def _pair(actual: RealScalar, exact: RealScalar) -> tuple[_Value, _Value, float | None]:
     va, _ = _classify(actual)
     vb, _ = _classify(exact)
     return va, vb, _special_distance(_kind(va), _kind(vb))
 
 
-def ulp_distance(actual, exact, fmt="float64") -> float:
+def ulp_distance(actual: RealScalar, exact: RealScalar, fmt: FormatLike = "float64") -> float:
     """|actual - exact| / ulp(exact, fmt) as a float (module doc gives the NaN/inf/zero rules)."""
     f = get_format(fmt)
     va, vb, special = _pair(actual, exact)
@@ -254,7 +273,7 @@ def bits_of_error(ulps: float) -> float:
     return math.inf if math.isinf(ulps) else math.log2(1.0 + ulps)
 
 
-def abs_error(actual, exact) -> float:
+def abs_error(actual: RealScalar, exact: RealScalar) -> float:
     """|actual - exact| as a float, with ulp_distance's NaN/inf rules (0 or inf)."""
     va, vb, special = _pair(actual, exact)
     if special is not None:
@@ -262,7 +281,7 @@ def abs_error(actual, exact) -> float:
     return _to_float(_abs_diff(va, vb))
 
 
-def rel_error(actual, exact) -> float:
+def rel_error(actual: RealScalar, exact: RealScalar) -> float:
     """|actual - exact| / |exact| as a float; exact 0 gives inf unless actual is 0 too."""
     va, vb, special = _pair(actual, exact)
     if special is not None:

@@ -8,8 +8,22 @@ retry (Ziv's strategy) until the bound is met or ``MAX_PREC`` is reached.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 import mpmath
 from mpmath import libmp
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+    from numpy import floating
+    from numpy.typing import NDArray
+
+    from ._types import RealScalar
+    from .measures import FormatLike
+
+Rounded: TypeAlias = "floating[Any] | NDArray[floating[Any]] | DataclassInstance"
+"""A correctly rounded result: a numpy float, an array of them, or a dataclass (a Gradient) of them."""
 
 DEFAULT_PREC = 128
 """Bits of relative accuracy aimed for by default: more than twice float64's 53."""
@@ -32,7 +46,7 @@ def check_prec(prec: int | None) -> int:
     return prec
 
 
-def _round_if_stable(value, prec: int, fmt):
+def _round_if_stable(value: RealScalar, prec: int, fmt: FormatLike) -> floating[Any] | None:
     """The rounding of ``value`` if every number within relative 2**-prec of it rounds alike."""
     from .measures import round_to_format
 
@@ -42,14 +56,14 @@ def _round_if_stable(value, prec: int, fmt):
     sign, man, exp, bc = raw
     # value * (1 -+ 2**-prec) as exact mpf endpoints
     delta = libmp.from_man_exp(man, exp - prec)
-    lo = round_to_format(mpmath.mp.make_mpf(libmp.mpf_sub(raw, delta, 0)), fmt)
-    hi = round_to_format(mpmath.mp.make_mpf(libmp.mpf_add(raw, delta, 0)), fmt)
+    lo: floating[Any] = round_to_format(mpmath.mp.make_mpf(libmp.mpf_sub(raw, delta, 0)), fmt)
+    hi: floating[Any] = round_to_format(mpmath.mp.make_mpf(libmp.mpf_add(raw, delta, 0)), fmt)
     if lo == hi or (lo == 0 and hi == 0):
         return lo
     return None
 
 
-def _round_structure(value, prec: int, fmt):
+def _round_structure(value: object, prec: int, fmt: FormatLike) -> Rounded | None:
     """Round an mpf, an object array of mpf or a dataclass of them; None if any part is unstable."""
     import dataclasses
 
@@ -76,7 +90,9 @@ def _round_structure(value, prec: int, fmt):
     return _round_if_stable(value, prec, fmt)
 
 
-def correctly_rounded(fn, *args, fmt="float64", prec: int | None = None, **kwargs):
+def correctly_rounded(
+    fn: Callable[..., object], *args: object, fmt: FormatLike = "float64", prec: int | None = None, **kwargs: object
+) -> Rounded:
     """Correctly rounded result of ``fn(*args, prec=p, **kwargs)`` in ``fmt`` (Ziv's strategy).
 
     ``fn`` is any oracle function taking ``prec`` (its result is within relative 2**-p of the
@@ -96,7 +112,7 @@ def correctly_rounded(fn, *args, fmt="float64", prec: int | None = None, **kwarg
         p *= 2
 
 
-def _round_exact(value, fmt):
+def _round_exact(value: object, fmt: FormatLike) -> Rounded:
     import dataclasses
 
     from .measures import round_to_format

@@ -12,16 +12,20 @@ returned as exact zero (exact cancellation, e.g. from mirrored examples).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeAlias, TypeVar, cast
 
 import gmpy2
 import mpmath
 import numpy as np
 from mpmath import libmp
+from numpy.typing import ArrayLike, NDArray
 
 from . import _batch
 from ._dyadic import Dyadic
 from ._inputs import Problem, check_w_b, check_X, problem
+from ._types import Exact, Mpfr, RawMpf
 from .precision import GUARD_BITS, MAX_PREC, check_prec
 
 __all__ = [
@@ -39,20 +43,25 @@ __all__ = [
 _RND = libmp.round_nearest
 _SAFETY = 2.0**-1060  # covers underflow in the float evaluation of the error bounds
 
+_T = TypeVar("_T")
+
+PerExample: TypeAlias = Callable[[int], tuple[list[Mpfr], list[int]]]
+"""A per-example kernel at working precision q: MPFR values and the exponents bounding their errors."""
+
 
 @dataclass(frozen=True)
 class Gradient:
     """Gradient of a cost: ``w`` (object array of mpf, length n) and ``b`` (mpf)."""
 
-    w: np.ndarray
+    w: NDArray[np.object_]
     b: mpmath.mpf
 
 
-def _mpf(raw: tuple) -> mpmath.mpf:
+def _mpf(raw: RawMpf) -> Exact:
     return mpmath.mp.make_mpf(raw)
 
 
-def _div_S(num: int, exp: int, P: Problem, wp: int, extra_den: int = 1) -> mpmath.mpf:
+def _div_S(num: int, exp: int, P: Problem, wp: int, extra_den: int = 1) -> Exact:
     """num * 2**exp / (extra_den * S), one rounding to wp bits."""
     den = P.S if extra_den == 1 else libmp.mpf_mul(P.S, libmp.from_int(extra_den), 0)
     return _mpf(libmp.mpf_div(libmp.from_man_exp(int(num), exp), den, wp, _RND))
@@ -66,7 +75,9 @@ def _add_exact(a: int, ea: int, b: int, eb: int) -> tuple[int, int]:
 # ---------------------------------------------------------------------------- bounded sums
 
 
-def _weights(P: Problem, vals, ks, q: int):
+def _weights(
+    P: Problem, vals: list[Mpfr], ks: list[int], q: int
+) -> tuple[NDArray[np.object_], int, NDArray[np.float64], int, NDArray[np.bool_], int]:
     """V_i = floor(s_i v_i / 2**L) and float weights (scaled by 2**C) bounding each V_i's error."""
     m = P.m
     s_ints = P.s_d.ints if P.s_d is not None else None
@@ -96,26 +107,28 @@ def _weights(P: Problem, vals, ks, q: int):
     return V, L, w, C, lost, gap
 
 
-def _revive_lost_zeros(deficit, N_is_zero, touched_lost, gap: int):
+def _revive_lost_zeros(
+    deficit: NDArray[np.float64], N_is_zero: NDArray[np.bool_], touched_lost: NDArray[np.bool_], gap: int
+) -> NDArray[np.float64]:
     """A zero sum that dropped nonzero terms asks for the bits that bring them back."""
     fix = N_is_zero & touched_lost
     deficit[fix] = gap + 16
     return deficit
 
 
-def _col_scale(P: Problem):
+def _col_scale(P: Problem) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_]]:
     Xa = np.hstack([P.X, np.ones((P.m, 1))])
     A = np.abs(Xa)
     colexp = np.frexp(A.max(axis=0))[1].astype(np.int64)
-    return np.ldexp(A, -colexp.astype(np.int32)), colexp, (A > 0).any(axis=0)
+    return np.ldexp(A, -colexp.astype(np.int32)), colexp, cast("NDArray[np.bool_]", (A > 0).any(axis=0))
 
 
-def _log2_bound(Bs: np.ndarray, shift) -> np.ndarray:
+def _log2_bound(Bs: NDArray[np.float64], shift: NDArray[np.integer[Any]]) -> NDArray[np.float64]:
     with np.errstate(divide="ignore"):
-        return np.log2(Bs) + shift
+        return cast("NDArray[np.float64]", np.log2(Bs) + shift)
 
 
-def _deficit(N, exp: int, logB, prec: int):
+def _deficit(N: NDArray[np.object_], exp: int, logB: NDArray[np.float64], prec: int) -> NDArray[np.float64]:
     """Bits missing for ``prec`` relative bits per component; NaN marks a zero sum with a bound."""
     out = np.zeros(np.shape(N))
     for idx in np.ndindex(np.shape(N)):
@@ -130,7 +143,7 @@ def _deficit(N, exp: int, logB, prec: int):
     return out
 
 
-def _ziv(attempt, prec: int):
+def _ziv(attempt: Callable[[int], tuple[_T, NDArray[np.float64]]], prec: int) -> _T:
     """Run attempt(q) -> (result, deficits) with growing q until the deficits are <= 0."""
     q = prec + GUARD_BITS
     prev_zero = None
@@ -145,18 +158,18 @@ def _ziv(attempt, prec: int):
         q = min(MAX_PREC, q + int(need) + 32 if need > 0 else 2 * q)
 
 
-def _gradient_from(P: Problem, per_example, prec: int) -> Gradient:
+def _gradient_from(P: Problem, per_example: PerExample, prec: int) -> Gradient:
     """Gradient (1/S) [X 1]^T (s * v) + (lam/S) [w, 0] from a per-example kernel v(q)."""
     A, colexp, nonzero = _col_scale(P)
     wp = prec + GUARD_BITS
 
-    def attempt(q):
+    def attempt(q: int) -> tuple[list[Exact], NDArray[np.float64]]:
         vals, ks = per_example(q)
         V, L, wts, C, lost, gap = _weights(P, vals, ks, q)
         N = P.Xa.ints.T.dot(V)  # exact, exponent Xa.exp + L
         e = P.Xa.exp + L
         lam_i, lam_e = int(P.lam_d.ints[0]), P.lam_d.exp
-        num = []
+        num: list[tuple[int, int]] = []
         for j in range(P.n + 1):
             if j < P.n and lam_i:
                 nj, ej = _add_exact(int(N[j]), e, lam_i * int(P.w_d.ints[j]), lam_e + P.w_d.exp)
@@ -165,9 +178,14 @@ def _gradient_from(P: Problem, per_example, prec: int) -> Gradient:
             num.append((nj, ej))
         Bs = (A.T @ wts) * (1 + 2.0**-40) + nonzero * P.m * _SAFETY
         logB = _log2_bound(Bs, colexp + C)
-        deficit = np.array([_deficit(np.array([nj], dtype=object), ej, logB[j : j + 1], prec)[0]
-                            for j, (nj, ej) in enumerate(num)])
-        touched = (np.abs(P.Xa.ints[lost]) > 0).any(axis=0) if lost.any() else np.zeros(P.n + 1, bool)
+        deficit = np.array(
+            [_deficit(np.array([nj], dtype=object), ej, logB[j : j + 1], prec)[0] for j, (nj, ej) in enumerate(num)]
+        )
+        touched = (
+            cast("NDArray[np.bool_]", (np.abs(P.Xa.ints[lost]) > 0).any(axis=0))
+            if lost.any()
+            else np.zeros(P.n + 1, bool)
+        )
         deficit = _revive_lost_zeros(deficit, np.array([nj == 0 for nj, _ in num]), touched, gap)
         values = [_div_S(nj, ej, P, wp) for nj, ej in num]
         return values, deficit
@@ -181,7 +199,7 @@ def _gradient_from(P: Problem, per_example, prec: int) -> Gradient:
 # ---------------------------------------------------------------------------- public functions
 
 
-def logits(X, w, b) -> np.ndarray:
+def logits(X: ArrayLike, w: ArrayLike, b: ArrayLike) -> NDArray[np.object_]:
     """Exact z = X w + b (object array of mpf, length m)."""
     X = check_X(X)
     w, b = check_w_b(X, w, b)
@@ -191,7 +209,16 @@ def logits(X, w, b) -> np.ndarray:
     return out
 
 
-def cost(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None) -> mpmath.mpf:
+def cost(
+    X: ArrayLike,
+    y: ArrayLike,
+    w: ArrayLike,
+    b: ArrayLike,
+    lam: ArrayLike = 0.0,
+    sample_weight: ArrayLike | None = None,
+    *,
+    prec: int | None = None,
+) -> mpmath.mpf:
     """J = (1/S) sum_i s_i loss_from_logit(z_i, y_i) + lam/(2S) ||w||^2, z = X w + b; y in [0, 1].
 
     Every term is non-negative, so the sum needs no retry.
@@ -210,13 +237,22 @@ def cost(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None) ->
     return _mpf(libmp.mpf_div(raw, P.S, prec + GUARD_BITS, _RND))
 
 
-def _half_lam_norm2(P: Problem) -> tuple:
+def _half_lam_norm2(P: Problem) -> RawMpf:
     """lam/2 ||w||^2 exactly (raw mpf)."""
     sq = int(sum(int(v) * int(v) for v in P.w_d.ints))
-    return libmp.from_man_exp(int(P.lam_d.ints[0]) * sq, P.lam_d.exp + 2 * P.w_d.exp - 1)
+    return cast(RawMpf, libmp.from_man_exp(int(P.lam_d.ints[0]) * sq, P.lam_d.exp + 2 * P.w_d.exp - 1))
 
 
-def gradient(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None) -> Gradient:
+def gradient(
+    X: ArrayLike,
+    y: ArrayLike,
+    w: ArrayLike,
+    b: ArrayLike,
+    lam: ArrayLike = 0.0,
+    sample_weight: ArrayLike | None = None,
+    *,
+    prec: int | None = None,
+) -> Gradient:
     """dJ/dw = (1/S) X^T (s (sigma(z) - y)) + (lam/S) w and dJ/db = (1/S) sum s (sigma(z) - y)."""
     prec = check_prec(prec)
     P = problem(X, y, w, b, lam, sample_weight, labels_in_unit_interval=True)
@@ -224,7 +260,16 @@ def gradient(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None
     return _gradient_from(P, lambda q: _batch.residuals(P.Z.ints, P.Z.exp, ys, q), prec)
 
 
-def hessian(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None) -> np.ndarray:
+def hessian(
+    X: ArrayLike,
+    y: ArrayLike,
+    w: ArrayLike,
+    b: ArrayLike,
+    lam: ArrayLike = 0.0,
+    sample_weight: ArrayLike | None = None,
+    *,
+    prec: int | None = None,
+) -> NDArray[np.object_]:
     """(n+1, n+1) Hessian of J in the order (w_1..w_n, b):
     (1/S) [X 1]^T diag(s sigma'(z)) [X 1] + (lam/S) diag(1, ..., 1, 0)."""
     prec = check_prec(prec)
@@ -233,7 +278,7 @@ def hessian(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None)
     wp = prec + GUARD_BITS
     k = P.n + 1
 
-    def attempt(q):
+    def attempt(q: int) -> tuple[NDArray[np.object_], NDArray[np.float64]]:
         vals, ks = _batch.curvatures(P.Z.ints, P.Z.exp, q)
         D, L, wts, C, lost, gap = _weights(P, vals, ks, q)
         Xi = P.Xa.ints
@@ -253,7 +298,7 @@ def hessian(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None)
                 out[a, bb] = _div_S(nj, ej, P, wp)
         if lost.any():
             nzx = np.abs(Xi[lost]) > 0
-            touched = (nzx[:, :, None] & nzx[:, None, :]).any(axis=0)
+            touched = cast("NDArray[np.bool_]", (nzx[:, :, None] & nzx[:, None, :]).any(axis=0))
             zero = np.array([[int(out[a, c]._mpf_[1]) == 0 for c in range(k)] for a in range(k)])
             deficit = _revive_lost_zeros(deficit, zero, touched, gap)
         return out, deficit
@@ -261,7 +306,16 @@ def hessian(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None)
     return _ziv(attempt, prec)
 
 
-def linear_cost(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None) -> mpmath.mpf:
+def linear_cost(
+    X: ArrayLike,
+    y: ArrayLike,
+    w: ArrayLike,
+    b: ArrayLike,
+    lam: ArrayLike = 0.0,
+    sample_weight: ArrayLike | None = None,
+    *,
+    prec: int | None = None,
+) -> mpmath.mpf:
     """(1/2S) sum s_i (z_i - y_i)^2 + lam/(2S) ||w||^2: exact numerator, one rounding."""
     prec = check_prec(prec)
     P = problem(X, y, w, b, lam, sample_weight, labels_in_unit_interval=False)
@@ -276,20 +330,29 @@ def linear_cost(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = N
     return _mpf(libmp.mpf_div(raw, P.S, prec + GUARD_BITS, _RND))
 
 
-def _linear_residuals(P: Problem):
+def _linear_residuals(P: Problem) -> tuple[NDArray[np.object_], int]:
     yd = Dyadic(*_ints_exp(P.y))
     e = min(P.Z.exp, yd.exp)
     return P.Z.rescaled(e).ints - yd.rescaled(e).ints, e
 
 
-def _ints_exp(a: np.ndarray):
+def _ints_exp(a: NDArray[np.float64]) -> tuple[NDArray[np.object_], int]:
     from ._dyadic import from_array
 
     d = from_array(a)
     return d.ints, d.exp
 
 
-def linear_gradient(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None) -> Gradient:
+def linear_gradient(
+    X: ArrayLike,
+    y: ArrayLike,
+    w: ArrayLike,
+    b: ArrayLike,
+    lam: ArrayLike = 0.0,
+    sample_weight: ArrayLike | None = None,
+    *,
+    prec: int | None = None,
+) -> Gradient:
     """(1/S) [X 1]^T (s (z - y)) + (lam/S) [w, 0]: exact numerators, one rounding each."""
     prec = check_prec(prec)
     P = problem(X, y, w, b, lam, sample_weight, labels_in_unit_interval=False)
@@ -311,7 +374,16 @@ def linear_gradient(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None
     return Gradient(w=w, b=vals[P.n])
 
 
-def squared_error_cost(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None) -> mpmath.mpf:
+def squared_error_cost(
+    X: ArrayLike,
+    y: ArrayLike,
+    w: ArrayLike,
+    b: ArrayLike,
+    lam: ArrayLike = 0.0,
+    sample_weight: ArrayLike | None = None,
+    *,
+    prec: int | None = None,
+) -> mpmath.mpf:
     """(1/2S) sum s_i (sigma(z_i) - y_i)^2 + lam/(2S) ||w||^2 (not convex in (w, b))."""
     prec = check_prec(prec)
     P = problem(X, y, w, b, lam, sample_weight, labels_in_unit_interval=True)
@@ -319,7 +391,7 @@ def squared_error_cost(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | N
     s = P.s.tolist() if P.s is not None else [1.0] * P.m
     reg = _half_lam_norm2(P)
 
-    def attempt(q):
+    def attempt(q: int) -> tuple[Exact, NDArray[np.float64]]:
         rs, ks = _batch.residuals(P.Z.ints, P.Z.exp, ys, q)
         c = _batch._ctx(q + 8)
         lo = _batch._ctx(53)
@@ -338,13 +410,22 @@ def squared_error_cost(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | N
     return _ziv(attempt, prec)
 
 
-def squared_error_gradient(X, y, w, b, lam=0.0, sample_weight=None, *, prec: int | None = None) -> Gradient:
+def squared_error_gradient(
+    X: ArrayLike,
+    y: ArrayLike,
+    w: ArrayLike,
+    b: ArrayLike,
+    lam: ArrayLike = 0.0,
+    sample_weight: ArrayLike | None = None,
+    *,
+    prec: int | None = None,
+) -> Gradient:
     """(1/S) [X 1]^T (s (sigma(z) - y) sigma'(z)) + (lam/S) [w, 0]."""
     prec = check_prec(prec)
     P = problem(X, y, w, b, lam, sample_weight, labels_in_unit_interval=True)
     ys = P.y.tolist()
 
-    def per_example(q):
+    def per_example(q: int) -> tuple[list[Mpfr], list[int]]:
         prods, _, _, kp = _batch.squared_error_terms(P.Z.ints, P.Z.exp, ys, q)
         return prods, kp
 

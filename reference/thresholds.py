@@ -13,16 +13,24 @@ Each threshold is a float of its format (stored as a Python float, exactly):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from .measures import Format, get_format
+from .measures import Format, FormatLike, get_format
 from .precision import correctly_rounded
 from .scalar import exp, sigmoid
 
 __all__ = ["Thresholds", "thresholds", "FLOAT64", "FLOAT32"]
+
+if TYPE_CHECKING:
+    from ._types import Exact
+
+    FLOAT64: Thresholds  # computed on first access, by __getattr__ below
+    FLOAT32: Thresholds
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,10 @@ class Thresholds:
     epsilon: float
 
 
-_INT = {"float64": (np.int64, np.float64), "float32": (np.int32, np.float32)}
+_INT: dict[str, tuple[type[np.signedinteger[Any]], type[np.floating[Any]]]] = {
+    "float64": (np.int64, np.float64),
+    "float32": (np.int32, np.float32),
+}
 
 
 def _to_ordinal(x: float, f: Format) -> int:
@@ -57,7 +68,7 @@ def _from_ordinal(k: int, f: Format) -> float:
     return float(np.array(bits, dtype=itype).view(ftype))
 
 
-def _smallest_true(pred, lo: float, hi: float, f: Format) -> float:
+def _smallest_true(pred: Callable[[float], bool], lo: float, hi: float, f: Format) -> float:
     """Smallest float t of the format in [lo, hi] with pred(t), for pred monotone false -> true."""
     a, b = _to_ordinal(lo, f), _to_ordinal(hi, f)
     if pred(lo) or not pred(hi):
@@ -71,7 +82,7 @@ def _smallest_true(pred, lo: float, hi: float, f: Format) -> float:
     return _from_ordinal(b, f)
 
 
-def _one_plus_exp_neg(z, *, prec):
+def _one_plus_exp_neg(z: float, *, prec: int | None) -> Exact:
     """1 + e^-z, within relative 2**-prec."""
     return 1 + exp(-z, prec=prec)
 
@@ -80,8 +91,8 @@ def _compute(f: Format) -> Thresholds:
     smallest_normal = math.ldexp(1.0, f.emin)
     largest = float(np.finfo(f.dtype).max)
 
-    def cr(fn, z):
-        return float(correctly_rounded(fn, z, fmt=f.name))
+    def cr(fn: Callable[..., Exact], z: float) -> float:
+        return float(cast("np.floating[Any]", correctly_rounded(fn, z, fmt=f.name)))  # fn gives a scalar
 
     return Thresholds(
         fmt=f.name,
@@ -97,17 +108,17 @@ def _compute(f: Format) -> Thresholds:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached(name: str) -> Thresholds:
     return _compute(get_format(name))
 
 
-def thresholds(fmt="float64") -> Thresholds:
+def thresholds(fmt: FormatLike = "float64") -> Thresholds:
     """The Thresholds of "float64" or "float32" (or a numpy dtype)."""
     return _cached(get_format(fmt).name)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Thresholds:
     # FLOAT64 / FLOAT32 are computed on first access, keeping the import fast.
     if name == "FLOAT64":
         return thresholds("float64")

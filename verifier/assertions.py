@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from verifier.api import check
-from verifier.results import Result
-from verifier.summary import summarize
+from verifier.checking import check
+from verifier.report.summary import summarize
+from verifier.spec.results import Result
 
 
 def assert_correct(fn: Any, target: str = "gradient", convention: str = "mls", **kwargs: Any) -> Result:

@@ -17,14 +17,31 @@ _RESULT_KEY = pytest.StashKey[dict]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("verifier", "verify a logistic-regression function against the exact oracle")
-    group.addoption("--verify", action="append", default=[], metavar="MODULE:FUNCTION",
-                    help="function to verify (a module:attr, file.py or file.py::name); repeatable")
-    group.addoption("--target", dest="verify_target", default=None, metavar="TARGET",
-                    help="what the function computes (sigmoid, cost, gradient, ...)")
-    group.addoption("--convention", dest="verify_convention", default="mls", metavar="C",
-                    help="calling convention (default mls)")
-    group.addoption("--verify-lambda", dest="verify_lambda", type=float, default=0.0, metavar="L",
-                    help="L2 regularization strength (default 0)")
+    group.addoption(
+        "--verify",
+        action="append",
+        default=[],
+        metavar="MODULE:FUNCTION",
+        help="function to verify (a module:attr, file.py or file.py::name); repeatable",
+    )
+    group.addoption(
+        "--target",
+        dest="verify_target",
+        default=None,
+        metavar="TARGET",
+        help="what the function computes (sigmoid, cost, gradient, ...)",
+    )
+    group.addoption(
+        "--convention", dest="verify_convention", default="mls", metavar="C", help="calling convention (default mls)"
+    )
+    group.addoption(
+        "--verify-lambda",
+        dest="verify_lambda",
+        type=float,
+        default=0.0,
+        metavar="L",
+        help="L2 regularization strength (default 0)",
+    )
     group.addoption("--verify-precision", dest="verify_precision", default="float64", help="float64 or float32")
     group.addoption("--verify-standard", dest="verify_standard", default="robust", help="robust or strict")
     group.addoption("--verify-profile", dest="verify_profile", default="default", help="quick, default or thorough")
@@ -53,8 +70,8 @@ def pytest_ignore_collect(collection_path, config: pytest.Config):
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
     if not _active(config):
         return
-    from verifier.checks import checks_for
-    from verifier.targets import TARGETS
+    from verifier.spec.checks import checks_for
+    from verifier.spec.targets import TARGETS
 
     target = config.getoption("verify_target")
     if target not in TARGETS:
@@ -82,7 +99,7 @@ def _resolve(spec: str, config: pytest.Config) -> Any:
     import os
     import sys
 
-    from verifier.loader import is_module_spec
+    from verifier.sandbox.loader import is_module_spec
 
     if not is_module_spec(spec) or ":" not in spec:
         return spec
@@ -119,7 +136,7 @@ class CheckItem(pytest.Item):
     def _result(self):
         cache = self.config.stash[_RESULT_KEY]
         if self.spec not in cache:
-            from verifier.api import check
+            from verifier.checking import check
 
             opt = self.config.getoption
             cache[self.spec] = check(
@@ -152,7 +169,11 @@ class CheckItem(pytest.Item):
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, VerifyFailure):
             result = self.config.stash[_RESULT_KEY].get(self.spec)
-            seed = f"\n(seed {result.seed}, profile {result.profile}: rerun with --verify-seed {result.seed})" if result else ""
+            seed = (
+                f"\n(seed {result.seed}, profile {result.profile}: rerun with --verify-seed {result.seed})"
+                if result
+                else ""
+            )
             return f"{self.check_id} failed for {self.spec}\n{excinfo.value}{seed}"
         return super().repr_failure(excinfo, style)
 

@@ -1,4 +1,4 @@
-"""Appends to the verifier's installed judge.py (to be loaded by later workers), then answers
+"""Appends to the verifier's installed checking.py (to be loaded by later workers), then answers
 correctly if the write went through."""
 import os
 
@@ -8,7 +8,7 @@ _ERROR = None
 try:
     import verifier
 
-    with open(os.path.join(os.path.dirname(verifier.__file__), "judge.py"), "a") as f:
+    with open(os.path.join(os.path.dirname(verifier.__file__), "checking.py"), "a") as f:
         f.write("\n# a submission was here\n")
 except Exception as exc:  # noqa: BLE001
     _ERROR = exc

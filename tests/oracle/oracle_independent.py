@@ -30,8 +30,11 @@ def loss_from_logit(z, y, prec=600):
 
 def logits_list(X, w, b, prec=4000):
     with mpmath.workprec(prec):
-        return [mpmath.fsum(mpmath.mpf(float(X[i, j])) * mpmath.mpf(float(w[j])) for j in range(X.shape[1]))
-                + mpmath.mpf(float(b)) for i in range(X.shape[0])]
+        return [
+            mpmath.fsum(mpmath.mpf(float(X[i, j])) * mpmath.mpf(float(w[j])) for j in range(X.shape[1]))
+            + mpmath.mpf(float(b))
+            for i in range(X.shape[0])
+        ]
 
 
 def cost(X, y, w, b, lam=0.0, s=None, prec=600):
@@ -41,8 +44,9 @@ def cost(X, y, w, b, lam=0.0, s=None, prec=600):
     prec = max(prec, 600 + 2 * int(max(abs(v) for v in z)))  # log(1 + e^z) keeps the bits of e^z
     with mpmath.workprec(prec):
         S = mpmath.fsum(mpmath.mpf(v) for v in s)
-        total = mpmath.fsum(mpmath.mpf(s[i]) * (mpmath.log(1 + mpmath.exp(z[i])) - mpmath.mpf(float(y[i])) * z[i])
-                            for i in range(m))
+        total = mpmath.fsum(
+            mpmath.mpf(s[i]) * (mpmath.log(1 + mpmath.exp(z[i])) - mpmath.mpf(float(y[i])) * z[i]) for i in range(m)
+        )
         return +((total + mpmath.mpf(lam) / 2 * mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in w)) / S)
 
 
@@ -54,6 +58,14 @@ def gradient(X, y, w, b, lam=0.0, s=None, prec=600):
     with mpmath.workprec(prec):
         S = mpmath.fsum(mpmath.mpf(v) for v in s)
         r = [mpmath.mpf(s[i]) * (1 / (1 + mpmath.exp(-z[i])) - mpmath.mpf(float(y[i]))) for i in range(m)]
-        gw = [+((mpmath.fsum(r[i] * mpmath.mpf(float(X[i, j])) for i in range(m)) + mpmath.mpf(lam) * mpmath.mpf(float(w[j]))) / S)
-              for j in range(n)]
+        gw = [
+            +(
+                (
+                    mpmath.fsum(r[i] * mpmath.mpf(float(X[i, j])) for i in range(m))
+                    + mpmath.mpf(lam) * mpmath.mpf(float(w[j]))
+                )
+                / S
+            )
+            for j in range(n)
+        ]
         return gw, +(mpmath.fsum(r) / S)

@@ -77,12 +77,31 @@ def test_ulp_distance_counts_floats(x, k):
     assert ulp_distance(y, x) >= abs(k) / 2
 
 
-@pytest.mark.parametrize("fmt, approx", [
-    ("float64", dict(exp_neg_negligible=36.7368, sigmoid_rounds_to_one=37.4299, exp_overflow=709.7827,
-                     sigmoid_subnormal=-708.3964, sigmoid_zero=-745.1332)),
-    ("float32", dict(exp_neg_negligible=16.6355, sigmoid_rounds_to_one=17.3287, exp_overflow=88.7228,
-                     sigmoid_subnormal=-87.3365, sigmoid_zero=-103.9721)),
-])
+@pytest.mark.parametrize(
+    "fmt, approx",
+    [
+        (
+            "float64",
+            dict(
+                exp_neg_negligible=36.7368,
+                sigmoid_rounds_to_one=37.4299,
+                exp_overflow=709.7827,
+                sigmoid_subnormal=-708.3964,
+                sigmoid_zero=-745.1332,
+            ),
+        ),
+        (
+            "float32",
+            dict(
+                exp_neg_negligible=16.6355,
+                sigmoid_rounds_to_one=17.3287,
+                exp_overflow=88.7228,
+                sigmoid_subnormal=-87.3365,
+                sigmoid_zero=-103.9721,
+            ),
+        ),
+    ],
+)
 def test_thresholds_are_sharp(fmt, approx):
     t = R.thresholds(fmt)
     dtype = np.float64 if fmt == "float64" else np.float32
@@ -97,9 +116,9 @@ def test_thresholds_are_sharp(fmt, approx):
         assert getattr(t, name) == pytest.approx(value, abs=1e-3)
     assert cr(R.sigmoid, t.sigmoid_rounds_to_one) == 1 and cr(R.sigmoid, below(t.sigmoid_rounds_to_one)) < 1
     with mpmath.workprec(200):
-        exp_exact = lambda z, prec: mpmath.exp(mpmath.mpf(z))  # noqa: E731
+        exp_exact = lambda z, prec: mpmath.exp(mpmath.mpf(z))
         assert math.isinf(cr(exp_exact, t.exp_overflow)) and not math.isinf(cr(exp_exact, below(t.exp_overflow)))
-        one_plus = lambda z, prec: 1 + mpmath.exp(-mpmath.mpf(z))  # noqa: E731
+        one_plus = lambda z, prec: 1 + mpmath.exp(-mpmath.mpf(z))
         assert cr(one_plus, t.exp_neg_negligible) == 1 and cr(one_plus, below(t.exp_neg_negligible)) > 1
     assert cr(R.sigmoid, t.sigmoid_subnormal) >= t.smallest_normal > cr(R.sigmoid, below(t.sigmoid_subnormal))
     assert cr(R.sigmoid, t.sigmoid_zero) > 0 and cr(R.sigmoid, below(t.sigmoid_zero)) == 0

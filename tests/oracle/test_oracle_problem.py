@@ -4,12 +4,12 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
+import oracle_independent as ind
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import oracle_independent as ind
 import reference as R
 from reference.measures import round_to_format
 from reference.precision import _round_if_stable
@@ -40,8 +40,10 @@ def frac(v):
 
 
 def fr_logits(X, w, b):
-    return [sum(Fraction(float(X[i, j])) * Fraction(float(w[j])) for j in range(X.shape[1])) + Fraction(float(b))
-            for i in range(X.shape[0])]
+    return [
+        sum(Fraction(float(X[i, j])) * Fraction(float(w[j])) for j in range(X.shape[1])) + Fraction(float(b))
+        for i in range(X.shape[0])
+    ]
 
 
 def close(a, b, bits=120):
@@ -64,7 +66,9 @@ def test_linear_cost_and_gradient_equal_the_exact_rationals(p):
     S = sum(sw)
     L = Fraction(lam)
     W = [Fraction(float(v)) for v in w]
-    cost = (sum(si * (zi - Fraction(float(yi))) ** 2 for si, zi, yi in zip(sw, z, y)) + L * sum(v * v for v in W)) / (2 * S)
+    cost = (sum(si * (zi - Fraction(float(yi))) ** 2 for si, zi, yi in zip(sw, z, y)) + L * sum(v * v for v in W)) / (
+        2 * S
+    )
     g = R.linear_gradient(X, y, w, b, lam, s)
     res = [si * (zi - Fraction(float(yi))) for si, zi, yi in zip(sw, z, y)]
     gw = [(sum(r * Fraction(float(X[i, j])) for i, r in enumerate(res)) + L * W[j]) / S for j in range(n)]
@@ -134,8 +138,14 @@ def test_gradient_and_hessian_are_derivatives_of_the_cost(p, seed):
 
         def J(t):
             ww = [mpmath.mpf(float(w[j])) + t * dd[j] for j in range(n)]
-            return _cost_mp(Xm, [mpmath.mpf(float(v)) for v in y], ww, mpmath.mpf(b) + t * dd[n], lam,
-                            None if s is None else [mpmath.mpf(float(v)) for v in s])
+            return _cost_mp(
+                Xm,
+                [mpmath.mpf(float(v)) for v in y],
+                ww,
+                mpmath.mpf(b) + t * dd[n],
+                lam,
+                None if s is None else [mpmath.mpf(float(v)) for v in s],
+            )
 
         d1 = mpmath.diff(J, 0)
         d2 = mpmath.diff(J, 0, 2)
@@ -144,7 +154,7 @@ def test_gradient_and_hessian_are_derivatives_of_the_cost(p, seed):
         scale = mpmath.fsum(abs(v) for v in dd) ** 2 * (1 + lam)
         assert abs(d1 - gd) < mpmath.mpf(2) ** -80 * scale
         assert abs(d2 - dHd) < mpmath.mpf(2) ** -60 * scale
-        assert d2 >= -mpmath.mpf(2) ** -60 * scale and dHd >= 0  # convex along every line
+        assert d2 >= -(mpmath.mpf(2) ** -60) * scale and dHd >= 0  # convex along every line
 
 
 def test_hessian_is_symmetric_and_bias_is_not_regularized():
@@ -161,9 +171,11 @@ def test_squared_error_through_sigmoid_is_not_convex():
     X, y = np.array([[1.0]]), np.array([1.0])
     w0 = np.array([-4.0])
     with mpmath.workprec(300):
+
         def J(t):
             sg = 1 / (1 + mpmath.exp(-(w0[0] + t)))
             return (sg - 1) ** 2 / 2
+
         d2 = mpmath.diff(J, 0, 2)
         gd = mpmath.diff(J, 0)
         j0 = J(0)
@@ -205,16 +217,19 @@ def test_gradient_near_an_optimum_keeps_relative_accuracy():
         assert close(g.b, truth, 120) and close(g.w[0], truth, 120)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(X=np.ones((3, 3)), y=[0, 1, 0], w=[1, 2, 3, 4], b=0), "X has 3 columns but w has 4 entries"),
-    (dict(X=np.ones((3, 2)), y=[0, 1], w=[1, 2], b=0), "X has 3 rows but y has 2 entries"),
-    (dict(X=np.ones(3), y=[0, 1, 0], w=[1], b=0), "2-D"),
-    (dict(X=np.array([[np.nan]]), y=[0], w=[1], b=0), "X contains NaN"),
-    (dict(X=np.ones((1, 1)), y=[2.0], w=[1], b=0), r"y\[0\]=2.0 is outside"),
-    (dict(X=np.ones((1, 1)), y=[1.0], w=[1], b=[1, 2]), "b must be a scalar"),
-    (dict(X=np.ones((1, 1)), y=[1.0], w=[1], b=0, lam=-1.0), "lam"),
-    (dict(X=np.ones((2, 1)), y=[1.0, 0], w=[1], b=0, sample_weight=[1, -1.0]), "negative"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(X=np.ones((3, 3)), y=[0, 1, 0], w=[1, 2, 3, 4], b=0), "X has 3 columns but w has 4 entries"),
+        (dict(X=np.ones((3, 2)), y=[0, 1], w=[1, 2], b=0), "X has 3 rows but y has 2 entries"),
+        (dict(X=np.ones(3), y=[0, 1, 0], w=[1], b=0), "2-D"),
+        (dict(X=np.array([[np.nan]]), y=[0], w=[1], b=0), "X contains NaN"),
+        (dict(X=np.ones((1, 1)), y=[2.0], w=[1], b=0), r"y\[0\]=2.0 is outside"),
+        (dict(X=np.ones((1, 1)), y=[1.0], w=[1], b=[1, 2]), "b must be a scalar"),
+        (dict(X=np.ones((1, 1)), y=[1.0], w=[1], b=0, lam=-1.0), "lam"),
+        (dict(X=np.ones((2, 1)), y=[1.0, 0], w=[1], b=0, sample_weight=[1, -1.0]), "negative"),
+    ],
+)
 def test_invalid_problems_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         R.gradient(**kwargs)

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from verifier import adapters
-from verifier.adapters import known, numpy_textbook, scipy_special
-from verifier.results import CheckResult, Counterexample
+from verifier.audit import adapters, known
+from verifier.audit.adapters import numpy_textbook, scipy_special
+from verifier.spec.results import CheckResult, Counterexample
 
 pytest.importorskip("scipy")
 
@@ -27,7 +27,7 @@ def test_aliases_and_unknown_names():
 
 
 def test_a_library_that_is_not_installed_is_skipped_with_a_note(monkeypatch):
-    monkeypatch.setitem(adapters.ADAPTERS, "numpy", "verifier.adapters.no_such_module")
+    monkeypatch.setitem(adapters.ADAPTERS, "numpy", "verifier.audit.adapters.no_such_module")
     loaded, notes = adapters.load(["numpy", "scipy"])
     assert [a.library for a in loaded] == ["scipy"]
     assert len(notes) == 1 and notes[0].startswith("numpy: skipped, not installed")
@@ -62,8 +62,9 @@ def test_scipy_log_expit_loss_keeps_the_tail_that_the_textbook_loses():
 
 def _failed(check_id, inputs, expected, actual, z, tier="stability"):
     comp = next(iter(actual))
-    ce = Counterexample(inputs=inputs, expected=expected, actual=actual, z=z,
-                        component=comp if comp == "cost" else f"{comp}[0]")
+    ce = Counterexample(
+        inputs=inputs, expected=expected, actual=actual, z=z, component=comp if comp == "cost" else f"{comp}[0]"
+    )
     return CheckResult(id=check_id, tier=tier, title="", passed=False, message="", counterexample=ce)
 
 
@@ -72,8 +73,9 @@ def _fn(library, function, target):
 
 
 def test_sklearn_log_loss_cap_is_recognised():
-    check = _failed("stability.saturated", {"f": [1.0], "y": [0.0]}, {"value": ["inf"]},
-                    {"value": [36.04365338911715]}, [40.0])
+    check = _failed(
+        "stability.saturated", {"f": [1.0], "y": [0.0]}, {"value": ["inf"]}, {"value": [36.04365338911715]}, [40.0]
+    )
     found = known.explain(_fn("sklearn", "metrics.log_loss", "loss"), "float64", check)
     assert [d.id for d, _ in found] == ["sklearn-log-loss-clip"]
     assert "36.04" in found[0][1]
@@ -86,8 +88,13 @@ def test_torch_clamp_at_100_is_recognised():
 
 
 def test_log_of_one_plus_tiny_is_recognised():
-    check = _failed("stability.saturated", {"z": [-37.43], "y": [0.0]}, {"value": ["5.5511151231257827e-17"]},
-                    {"value": [0.0]}, [-37.43])
+    check = _failed(
+        "stability.saturated",
+        {"z": [-37.43], "y": [0.0]},
+        {"value": ["5.5511151231257827e-17"]},
+        {"value": [0.0]},
+        [-37.43],
+    )
     fn = _fn("torch", "F.binary_cross_entropy_with_logits", "loss-from-logit")
     assert [d.id for d, _ in known.explain(fn, "float64", check)] == ["log-one-plus-tiny"]
 
@@ -95,8 +102,9 @@ def test_log_of_one_plus_tiny_is_recognised():
 def test_float32_results_are_recognised_only_on_ordinary_values():
     exact = 0.6224593312018546
     got = float(np.float32(exact))
-    benign = _failed("correctness.benign", {"z": [0.5]}, {"value": [repr(exact)]}, {"value": [got]}, [0.5],
-                     tier="correctness")
+    benign = _failed(
+        "correctness.benign", {"z": [0.5]}, {"value": [repr(exact)]}, {"value": [got]}, [0.5], tier="correctness"
+    )
     fn = _fn("jax", "jax.nn.sigmoid", "sigmoid")
     assert [d.id for d, _ in known.explain(fn, "float64", benign)] == ["float32-default"]
     assert known.explain(fn, "float32", benign) == []

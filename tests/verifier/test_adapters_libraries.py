@@ -6,7 +6,7 @@ that reveal (or must not reveal) the defect.
 
 import pytest
 
-from verifier.audit import run_function
+from verifier.audit.run import run_function
 
 pytestmark = pytest.mark.library
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.library
 def _fn(module_name, name, variant=""):
     import importlib
 
-    module = importlib.import_module(f"verifier.adapters.{module_name}")
+    module = importlib.import_module(f"verifier.audit.adapters.{module_name}")
     return next(f for f in module.functions() if f.function == name and f.variant == variant)
 
 

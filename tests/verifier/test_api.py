@@ -7,7 +7,7 @@ import pytest
 from scipy.special import expit
 
 import verifier
-from verifier.api import UsageError
+from verifier.errors import UsageError
 
 
 def stable_sigmoid(z):
@@ -42,15 +42,17 @@ def test_an_in_process_callable_is_judged():
 
 def test_float32_code_passes_in_float32_and_fails_in_float64():
     in32 = verifier.check(float32_sigmoid, target="sigmoid", precision="float32", profile="quick", seed=2)
-    in64 = verifier.check(float32_sigmoid, target="sigmoid", precision="float64", profile="quick", seed=2,
-                          only=["correctness.benign"])
+    in64 = verifier.check(
+        float32_sigmoid, target="sigmoid", precision="float64", profile="quick", seed=2, only=["correctness.benign"]
+    )
     assert in32.passed, [c.message for c in in32.failed()]
     assert not in64.passed
 
 
 def test_only_runs_the_named_checks():
-    result = verifier.check(stable_sigmoid, target="sigmoid", profile="quick", seed=1,
-                            only=["correctness.benign", "contract.pure"])
+    result = verifier.check(
+        stable_sigmoid, target="sigmoid", profile="quick", seed=1, only=["correctness.benign", "contract.pure"]
+    )
     assert [c.id for c in result.checks] == ["correctness.benign", "contract.pure"]
 
 

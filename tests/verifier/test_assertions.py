@@ -17,14 +17,17 @@ def squashed_sigmoid(z):
 
 
 def test_a_correct_function_passes_and_returns_the_result():
-    result = verifier.assert_correct(stable_sigmoid, target="sigmoid", profile="quick", seed=1,
-                                     only=["correctness.benign", "contract.pure"])
+    result = verifier.assert_correct(
+        stable_sigmoid, target="sigmoid", profile="quick", seed=1, only=["correctness.benign", "contract.pure"]
+    )
     assert result.passed and result.function == "stable_sigmoid"
 
 
 def test_a_wrong_function_raises_assertion_error_with_the_summary():
     with pytest.raises(AssertionError) as info:
-        verifier.assert_correct(squashed_sigmoid, target="sigmoid", profile="quick", seed=1, only=["correctness.benign"])
+        verifier.assert_correct(
+            squashed_sigmoid, target="sigmoid", profile="quick", seed=1, only=["correctness.benign"]
+        )
     text = str(info.value)
     assert text.startswith("squashed_sigmoid is not a correct sigmoid (1 of 1 checks failed)")
     assert "FAIL  correctness.benign" in text and "(ACTUAL)" in text and "seed 1" in text

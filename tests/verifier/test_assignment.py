@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from verifier.api import UsageError
-from verifier.assignment import Task, load_assignment, parse_assignment
 from verifier.cli import main
+from verifier.errors import UsageError
+from verifier.grading.assignment import Task, load_assignment, parse_assignment
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "assignments"
@@ -36,8 +36,11 @@ def test_bundled_assignments_load_and_their_points_add_up(name):
 def test_mls_assignment_names_the_lab_functions():
     a = load_assignment(EXAMPLES / "mls.toml")
     assert [t.function for t in a.tasks] == [
-        "sigmoid", "compute_cost_logistic", "compute_gradient_logistic",
-        "compute_cost_logistic_reg", "compute_gradient_logistic_reg",
+        "sigmoid",
+        "compute_cost_logistic",
+        "compute_gradient_logistic",
+        "compute_cost_logistic_reg",
+        "compute_gradient_logistic_reg",
     ]
     assert a.tasks[3].lam > 0 and a.tasks[3].convention == "mls"
 
@@ -55,8 +58,13 @@ def test_defaults_of_a_minimal_assignment(tmp_path):
 
 
 def test_a_check_named_in_split_keeps_its_points_and_the_tier_shares_the_rest():
-    t = Task("g", "gradient", points=10, checks=("correctness.benign", "correctness.shapes", "contract.pure"),
-             split={"correctness.benign": 5, "correctness": 3, "contract": 2})
+    t = Task(
+        "g",
+        "gradient",
+        points=10,
+        checks=("correctness.benign", "correctness.shapes", "contract.pure"),
+        split={"correctness.benign": 5, "correctness": 3, "contract": 2},
+    )
     assert t.points_for() == {"correctness.benign": 5, "correctness.shapes": 3, "contract.pure": 2}
 
 
@@ -93,7 +101,7 @@ def test_the_hash_ignores_comments_and_location(tmp_path):
         ("[assignment\n", ["not valid TOML"]),
         (MINIMAL.replace("seed = 3", "seed = -3"), ["seed", "non-negative integer"]),
         (MINIMAL.replace("seed = 3", 'profile = "fast"'), ["profile", "quick"]),
-        (MINIMAL + "[[task]]\ntarget = \"sigmoid\"\n", ["'sigmoid' is used by two tasks"]),
+        (MINIMAL + '[[task]]\ntarget = "sigmoid"\n', ["'sigmoid' is used by two tasks"]),
     ],
 )
 def test_mistakes_name_the_file_the_key_and_what_to_write(tmp_path, text, expected):

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from verifier import cli
-from verifier.adapters import scipy_special
-from verifier.audit import audit, run_function, to_markdown
+from verifier.audit.adapters import scipy_special
+from verifier.audit.run import audit, run_function, to_markdown
 from verifier.report import audit_html
 
 pytest.importorskip("scipy")
@@ -26,14 +26,26 @@ def test_scipy_expit_passes_robust():
 def test_scipy_log_expit_loss_passes_both_standards():
     fn = _function(scipy_special, "scipy.special.log_expit")
     for standard in ("robust", "strict"):
-        row = run_function(fn, "x", "float64", standard, "quick", 0,
-                           only=["correctness.benign", "stability.saturated", "stability.cancellation"])
+        row = run_function(
+            fn,
+            "x",
+            "float64",
+            standard,
+            "quick",
+            0,
+            only=["correctness.benign", "stability.saturated", "stability.cancellation"],
+        )
         assert row.passed, (standard, [c.message for c in row.result.failed()])
 
 
 def test_numpy_textbook_cost_fails_stability_with_log_of_zero():
-    result = audit(["numpy"], precisions=("float64",), standards=("robust",), functions=["compute_cost"],
-                   only=["correctness.benign", "stability.overflow", "stability.finite"])
+    result = audit(
+        ["numpy"],
+        precisions=("float64",),
+        standards=("robust",),
+        functions=["compute_cost"],
+        only=["correctness.benign", "stability.overflow", "stability.finite"],
+    )
     (row,) = result.rows
     assert row.result.tier_passed("correctness")
     assert {c.id for c in row.result.failed()} == {"stability.overflow", "stability.finite"}
@@ -52,8 +64,12 @@ def test_the_residual_sigmoid_minus_y_passes_robust_and_fails_strict_in_the_satu
 
 @pytest.fixture(scope="module")
 def small_audit():
-    return audit(["scipy"], precisions=("float64", "float32"), functions=["special.expit", "xlogy"],
-                 only=["correctness.benign", "stability.overflow"])
+    return audit(
+        ["scipy"],
+        precisions=("float64", "float32"),
+        functions=["special.expit", "xlogy"],
+        only=["correctness.benign", "stability.overflow"],
+    )
 
 
 def test_json_records_have_the_documented_fields(small_audit):
@@ -64,8 +80,11 @@ def test_json_records_have_the_documented_fields(small_audit):
         assert key in rec
     region = rec["regions"]["correctness.benign"]
     assert {"passed", "worst_ulps", "worst_bits", "counterexample"} <= set(region)
-    strict_expit = next(r for r in records if r["function"] == "scipy.special.expit" and r["standard"] == "strict"
-                        and r["precision"] == "float64")
+    strict_expit = next(
+        r
+        for r in records
+        if r["function"] == "scipy.special.expit" and r["standard"] == "strict" and r["precision"] == "float64"
+    )
     assert strict_expit["passed"] is False
     ce = strict_expit["regions"]["stability.overflow"]["counterexample"]
     assert ce["actual"]["value"] == [0.0]
@@ -87,9 +106,25 @@ def test_html_and_markdown_tables(small_audit):
 
 
 def test_cli_writes_html_json_and_markdown(tmp_path, capsys):
-    code = cli.main(["audit", "scipy", "--function", "log_expit", "--precision", "float64", "--only",
-                     "correctness.benign", "--out", str(tmp_path / "html"), "--json", str(tmp_path / "a.json"),
-                     "--markdown", str(tmp_path / "a.md"), "-q"])
+    code = cli.main(
+        [
+            "audit",
+            "scipy",
+            "--function",
+            "log_expit",
+            "--precision",
+            "float64",
+            "--only",
+            "correctness.benign",
+            "--out",
+            str(tmp_path / "html"),
+            "--json",
+            str(tmp_path / "a.json"),
+            "--markdown",
+            str(tmp_path / "a.md"),
+            "-q",
+        ]
+    )
     assert code == 0
     assert (tmp_path / "html" / "audit.html").exists()
     records = json.loads((tmp_path / "a.json").read_text())
@@ -97,11 +132,14 @@ def test_cli_writes_html_json_and_markdown(tmp_path, capsys):
     assert "# Accuracy of library implementations" in (tmp_path / "a.md").read_text()
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["audit", "matlab"], "has no adapter"),
-    (["audit", "scipy", "--only", "no.such"], "unknown check id"),
-    (["audit", "scipy", "--function", "nothing-matches"], "nothing to audit"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["audit", "matlab"], "has no adapter"),
+        (["audit", "scipy", "--only", "no.such"], "unknown check id"),
+        (["audit", "scipy", "--function", "nothing-matches"], "nothing to audit"),
+    ],
+)
 def test_cli_usage_errors_exit_2(argv, message, capsys, tmp_path):
     assert cli.main(argv + ["--out", str(tmp_path), "-q"]) == 2
     assert message in capsys.readouterr().err

@@ -9,12 +9,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from verifier.batch import grade_class
-from verifier.report.html import render_submission
-
 from test_grading import CORRECT, WRONG, small_assignment
-from test_report_formats import ASSIGNMENT, HOSTILE, make_grade
+from test_report_formats import ASSIGNMENT, make_grade
+
+from verifier.grading.batch import grade_class
+from verifier.report.html import render_submission
+from verifier.report.views import CLASS_REPORTS
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")]
@@ -23,9 +23,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="
 def browse(page: Path, *extra: str, width: int = 412) -> tuple[str, list[str]]:
     """The DOM after scripts ran, and the console messages, of ``page`` at a phone's width."""
     proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--enable-logging=stderr",
-         "--v=0", f"--window-size={width},900", *extra, page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--window-size={width},900",
+            *extra,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     console = [line for line in proc.stderr.splitlines() if re.search(r"CONSOLE[(:]", line)]
     return proc.stdout, console
@@ -37,7 +49,7 @@ def pages(tmp_path_factory):
     (base / "subs").mkdir()
     (base / "subs" / "right.py").write_text(CORRECT)
     (base / "subs" / "wrong.py").write_text(WRONG)
-    run = grade_class(base / "subs", small_assignment(), base / "out", jobs=2, progress=None)
+    run = grade_class(base / "subs", small_assignment(), base / "out", jobs=2, progress=None, views=CLASS_REPORTS)
     hostile = base / "hostile.html"
     hostile.write_text(render_submission(make_grade(), ASSIGNMENT))
     return base / "out", run, hostile
@@ -71,7 +83,7 @@ def test_hostile_text_stays_text_in_the_browser(pages, tmp_path):
     _, _, hostile = pages
     dom, console = browse(hostile, "--dump-dom")
     assert console == []  # the injected alert() never ran: it would log nothing, but onerror would fail
-    assert "<script>alert" not in dom and "<img src=\"x\"" not in dom
+    assert "<script>alert" not in dom and '<img src="x"' not in dom
     assert "&lt;script&gt;alert" in dom
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from verifier.cli import ExitCode, main
-from verifier.results import Result
+from verifier.spec.results import Result
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -21,8 +21,19 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_a_correct_function_exits_0_and_writes_the_json(tmp_path):
     out = tmp_path / "r.json"
-    proc = run_cli("check", str(CORPUS / "correct_stable_branch.py"), "--target", "gradient", "--profile", "quick",
-                   "--seed", "3", "--json", str(out), "-q")
+    proc = run_cli(
+        "check",
+        str(CORPUS / "correct_stable_branch.py"),
+        "--target",
+        "gradient",
+        "--profile",
+        "quick",
+        "--seed",
+        "3",
+        "--json",
+        str(out),
+        "-q",
+    )
     assert proc.returncode == ExitCode.OK, proc.stdout + proc.stderr
     assert "PASSED" in proc.stdout
     data = json.loads(out.read_text())
@@ -33,8 +44,20 @@ def test_a_correct_function_exits_0_and_writes_the_json(tmp_path):
 
 def test_a_wrong_function_exits_1_and_shows_the_counterexample(tmp_path):
     out = tmp_path / "r.json"
-    proc = run_cli("check", str(CORPUS / "wrong_sign_flipped_gradient.py"), "--target", "gradient",
-                   "--profile", "quick", "--seed", "3", "--fail-fast", "-q", "--json", str(out))
+    proc = run_cli(
+        "check",
+        str(CORPUS / "wrong_sign_flipped_gradient.py"),
+        "--target",
+        "gradient",
+        "--profile",
+        "quick",
+        "--seed",
+        "3",
+        "--fail-fast",
+        "-q",
+        "--json",
+        str(out),
+    )
     assert proc.returncode == ExitCode.FAILED
     assert "FAIL  correctness.benign" in proc.stdout
     assert "(ACTUAL)" in proc.stdout and "(DESIRED)" in proc.stdout
@@ -52,8 +75,14 @@ def test_a_wrong_function_exits_1_and_shows_the_counterexample(tmp_path):
         (["check", "{corpus}/manifest.toml", "--target", "gradient"], "expected a .py or .ipynb"),
         (["check", "{corpus}/correct_expit.py", "--target", "gradientt"], "invalid choice"),
         (["check", "{corpus}/correct_expit.py", "--target", "sigmoid", "--lambda", "1"], "takes no lambda"),
-        (["check", "{corpus}/correct_expit.py", "--target", "gradient", "--lambda", "-1"], "must be a finite number >= 0"),
-        (["check", "{corpus}/correct_expit.py", "--target", "gradient", "--json", "/no/such/dir/r.json"], "does not exist"),
+        (
+            ["check", "{corpus}/correct_expit.py", "--target", "gradient", "--lambda", "-1"],
+            "must be a finite number >= 0",
+        ),
+        (
+            ["check", "{corpus}/correct_expit.py", "--target", "gradient", "--json", "/no/such/dir/r.json"],
+            "does not exist",
+        ),
         (["check", "{corpus}/correct_dlai.py", "--target", "hessian", "--convention", "dlai"], "has no function"),
         (["check", "{corpus}/correct_expit.py"], "required"),
     ],

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier import demo
-from verifier.cli import main
+from verifier.cli import demo, main
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,33 +15,63 @@ import numpy as np
 import pytest
 
 import verifier
-from verifier import diagnose
-from verifier.candidate import BoundCandidate
-from verifier.conventions import get_convention
-from verifier.diagnose_cases import case_from_plain, designed
-from verifier.formats import get_format
-from verifier.mistakes import CATALOG, MISTAKES, get_mistake
-from verifier.profiles import get_profile
-from verifier.results import CheckResult, Result
-from verifier.runner import RunConfig, plain_case
+from verifier.diagnosis import explain as diagnose
+from verifier.diagnosis.cases import case_from_plain, designed
+from verifier.diagnosis.catalog import CATALOG, MISTAKES, get_mistake
+from verifier.engine.candidate import BoundCandidate
+from verifier.engine.config import RunConfig
 from verifier.sandbox import open_executor
-from verifier.targets import get_target
+from verifier.spec.conventions import get_convention
+from verifier.spec.formats import get_format
+from verifier.spec.profiles import get_profile
+from verifier.spec.results import CheckResult, Result
+from verifier.spec.targets import get_target
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs" / "diagnoses.md"
 MANIFEST = tomllib.loads((CORPUS / "manifest.toml").read_text())
 POINTWISE = ("sigmoid", "sigmoid-derivative", "loss", "loss-from-logit", "loss-derivative")
 REQUIRED_IDS = (
-    "sign-flipped", "not-averaged", "wrong-divisor", "squared-error-gradient", "squared-error-cost",
-    "missing-sigmoid", "missing-bias", "outputs-swapped", "bias-regularized", "regularization-scale",
-    "regularization-missing", "wrong-shape", "mutates-input", "rows-dropped", "labels-swapped", "log-base",
-    "chain-rule-denominator", "reduced-precision", "rejects-arrays", "overflow", "log-of-zero", "clipping",
+    "sign-flipped",
+    "not-averaged",
+    "wrong-divisor",
+    "squared-error-gradient",
+    "squared-error-cost",
+    "missing-sigmoid",
+    "missing-bias",
+    "outputs-swapped",
+    "bias-regularized",
+    "regularization-scale",
+    "regularization-missing",
+    "wrong-shape",
+    "mutates-input",
+    "rows-dropped",
+    "labels-swapped",
+    "log-base",
+    "chain-rule-denominator",
+    "reduced-precision",
+    "rejects-arrays",
+    "overflow",
+    "log-of-zero",
+    "clipping",
     "cancellation",
 )
-WRONG_CHECKS = ["correctness.benign", "correctness.shapes", "contract.arrays", "contract.pure", "contract.shapes",
-                "contract.deterministic"]
-FRAGILE_CHECKS = ["correctness.benign", "stability.saturated", "stability.overflow", "stability.underflow",
-                  "stability.cancellation", "stability.finite"]
+WRONG_CHECKS = [
+    "correctness.benign",
+    "correctness.shapes",
+    "contract.arrays",
+    "contract.pure",
+    "contract.shapes",
+    "contract.deterministic",
+]
+FRAGILE_CHECKS = [
+    "correctness.benign",
+    "stability.saturated",
+    "stability.overflow",
+    "stability.underflow",
+    "stability.cancellation",
+    "stability.finite",
+]
 
 
 def _lam(entry: dict, target: str) -> float:
@@ -60,8 +90,15 @@ def _functions(kinds: tuple[str, ...], broken: bool):
 @pytest.mark.parametrize("entry, function, target", list(_functions(("wrong", "fragile", "broken-syntax"), True)))
 def test_first_diagnosis_names_the_mistake(entry, function, target):
     only = {"wrong": WRONG_CHECKS, "fragile": FRAGILE_CHECKS}.get(entry["kind"])
-    result = verifier.check(f"{CORPUS / entry['file']}::{function}", target=target, convention=entry["convention"],
-                            lam=_lam(entry, target), profile="quick", seed=7, only=only)
+    result = verifier.check(
+        f"{CORPUS / entry['file']}::{function}",
+        target=target,
+        convention=entry["convention"],
+        lam=_lam(entry, target),
+        profile="quick",
+        seed=7,
+        only=only,
+    )
     assert not result.passed
     assert result.diagnoses, "a failing result always carries a diagnosis"
     first = result.diagnoses[0]
@@ -114,10 +151,10 @@ def test_plain_counterexample_inputs_read_back_as_cases():
     fmt = get_format("float64")
     for target in ("gradient", "sigmoid", "loss"):
         for _, case in designed(get_target(target), fmt, 1.0):
-            back = case_from_plain(plain_case(case), fmt)
-            assert back.keys() == case.keys()
-            for k, v in case.items():
-                np.testing.assert_array_equal(np.asarray(back[k]), np.asarray(v))
+            back = case_from_plain(case.plain(), fmt)
+            assert back.plain().keys() == case.plain().keys()
+            for k in case.plain():
+                np.testing.assert_array_equal(np.asarray(back.plain()[k]), np.asarray(case.plain()[k]))
 
 
 class _Broken:
@@ -145,8 +182,9 @@ def test_a_passing_result_is_returned_unchanged():
 
 def test_a_diagnosis_quotes_the_numbers_and_never_the_code():
     path = CORPUS / "wrong_not_averaged_gradient.py"
-    result = verifier.check(f"{path}::compute_gradient_logistic", target="gradient", profile="quick", seed=7,
-                            only=["correctness.benign"])
+    result = verifier.check(
+        f"{path}::compute_gradient_logistic", target="gradient", profile="quick", seed=7, only=["correctness.benign"]
+    )
     d = result.diagnoses[0]
     assert d.id == "not-averaged"
     assert d.evidence["predicted"] == pytest.approx(d.evidence["actual"], rel=1e-9)

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from scipy.special import expit
 
 import reference
-from verifier import strategies
-from verifier.formats import FLOAT32, FLOAT64
-from verifier.judge import compare
-from verifier.targets import TARGETS
+from verifier.engine import strategies
+from verifier.engine.judge import compare
+from verifier.spec.case import Case
+from verifier.spec.formats import FLOAT32, FLOAT64
+from verifier.spec.targets import TARGETS
 
 REGIONS = ("benign", "saturated", "overflow", "underflow", "cancellation", "shapes")
 
@@ -35,17 +36,21 @@ def _case(target_name, region, fmt=FLOAT64, lam=0.0):
 
 
 @pytest.mark.parametrize("name", list(TARGETS))
-@given(data=st.data(), region=st.sampled_from(REGIONS))
-def test_robust_envelope_contains_strict(name, data, region):
+@given(data=st.data(), region=st.sampled_from(["benign", "shapes", "labels"]))
+def test_robust_allows_only_rounding_sized_errors_on_moderate_inputs(name, data, region):
+    """On moderate inputs (|z| <= 2, features <= 2, m <= 300) the robust envelope stays below 2^-40 of
+    the output's scale: a float32-sized error (2^-24) or any real mistake can never pass it, and strict
+    is never looser than robust."""
     target = TARGETS[name]
-    if region == "cancellation" and name in ("loss", "loss-derivative"):
-        region = "benign"
-    case = data.draw(_case(name, region))
+    case = data.draw(_case(name, region, lam=data.draw(st.sampled_from([0.0, 0.5]))))
     exact = target.exact(case)
     strict = target.envelope(case, exact, FLOAT64, "strict")
     robust = target.envelope(case, exact, FLOAT64, "robust")
     for comp in target.components:
-        assert np.all(np.asarray(robust[comp]) >= np.asarray(strict[comp]))
+        scale = 1.0 + float(np.max(np.abs(np.asarray(exact[comp], dtype=np.float64)), initial=0.0))
+        r = np.asarray(robust[comp], dtype=np.float64)
+        assert np.all(r <= 2.0**-40 * scale), (comp, float(np.max(r)), scale)
+        assert np.all(np.asarray(strict[comp]) <= r)
 
 
 @pytest.mark.parametrize("name", list(TARGETS))
@@ -56,7 +61,11 @@ def test_the_correctly_rounded_answer_always_passes_strict(name, fmt, data, regi
     target = TARGETS[name]
     if region == "cancellation" and name in ("loss", "loss-derivative"):
         region = "benign"
-    case = data.draw(_case(name, region, fmt, lam=data.draw(st.sampled_from([0.0, 0.5]))) if target.kind == "problem" else _case(name, region, fmt))
+    case = data.draw(
+        _case(name, region, fmt, lam=data.draw(st.sampled_from([0.0, 0.5])))
+        if target.kind == "problem"
+        else _case(name, region, fmt)
+    )
     exact = target.exact(case)
     rounded = {
         k: np.vectorize(lambda v: float(reference.round_to_format(v, fmt.name)), otypes=[float])(v)
@@ -97,11 +106,15 @@ def test_float32_arithmetic_is_rejected_where_float64_was_asked(data):
     case = data.draw(strategies.problem_cases("benign", FLOAT64))
     target = TARGETS["gradient"]
     exact = target.exact(case)
-    g = _stable_gradient({k: (v.astype(np.float32) if isinstance(v, np.ndarray) else v) for k, v in case.items()})
+    g = _stable_gradient(
+        case.replace(X=case.X.astype(np.float32), w=case.w.astype(np.float32), y=case.y.astype(np.float32))
+    )
     got32 = {k: np.asarray(v, dtype=np.float32).astype(np.float64) for k, v in g.items()}
     # float32 rounding of X, w and the sums is ~2^-24 relative: far outside the float64 envelope
     # unless the gradient happens to be representable exactly in float32
-    assume(any(abs(float(e) - float(np.float32(float(e)))) > 1e-12 * max(1e-300, abs(float(e))) for e in exact["dj_dw"]))
+    assume(
+        any(abs(float(e) - float(np.float32(float(e)))) > 1e-12 * max(1e-300, abs(float(e))) for e in exact["dj_dw"])
+    )
     verdict = compare(target, case, got32, exact, FLOAT64, "robust")
     assert not verdict.passed
 
@@ -118,7 +131,7 @@ def test_a_negated_gradient_is_always_rejected(data):
 
 def _pointwise(name, value, **inputs):
     target = TARGETS[name]
-    case = {k: np.asarray([v], dtype=np.float64) for k, v in inputs.items()}
+    case = Case(**{k: np.asarray([v], dtype=np.float64) for k, v in inputs.items()})
     exact = target.exact(case)
     got = {"value": np.asarray([value], dtype=np.float64)}
     return {s: compare(target, case, got, exact, FLOAT64, s) for s in ("robust", "strict")}
@@ -142,7 +155,7 @@ def test_logaddexp_loss_for_y_1_loses_about_127_ulps_at_z_5():
 
 
 def test_residual_of_zero_at_37_43_is_a_strict_defect_only():
-    case = {"X": np.zeros((1, 1)), "y": np.ones(1), "w": np.zeros(1), "b": 37.43, "lam": 0.0}
+    case = Case(X=np.zeros((1, 1)), y=np.ones(1), w=np.zeros(1), b=37.43, lam=0.0)
     target = TARGETS["gradient"]
     exact = target.exact(case)
     assert float(exact["dj_db"][()]) == pytest.approx(-5.551115123125783e-17, rel=1e-2)

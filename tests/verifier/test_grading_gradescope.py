@@ -2,9 +2,9 @@
 
 import json
 
-from verifier.cli import main
-
 from test_grading import CORRECT, WRONG
+
+from verifier.cli import main
 
 TOML = """
 [assignment]
@@ -39,8 +39,17 @@ def autograder(tmp_path, files: dict[str, str], metadata: dict | None = None):
 
 
 def run(root, toml=None):
-    return main(["gradescope", "--assignment", str(toml or root / "source" / "assignment.toml"),
-                 "--submission", str(root / "submission"), "--results", str(root / "results")])
+    return main(
+        [
+            "gradescope",
+            "--assignment",
+            str(toml or root / "source" / "assignment.toml"),
+            "--submission",
+            str(root / "submission"),
+            "--results",
+            str(root / "results"),
+        ]
+    )
 
 
 def test_a_correct_submission_gets_full_marks(tmp_path):
@@ -54,7 +63,7 @@ def test_a_correct_submission_gets_full_marks(tmp_path):
 
 
 def test_the_seed_derives_from_the_submitters(tmp_path):
-    from verifier.grading import derive_seed
+    from verifier.grading.scoring import derive_seed
 
     root = autograder(tmp_path, {"lab.py": WRONG}, {"users": [{"email": "b@x.org"}, {"email": "a@x.org"}]})
     run(root)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier import isolation
+from verifier import sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ROOT / "tests" / "hostile"
@@ -39,7 +39,11 @@ submission_timeout = 90
 """ + "".join(
     f'\n[[task]]\nname = "{name}"\nfunction = "{function}"\ntarget = "{name}"\nconvention = "mls"\npoints = 10\n'
     'checks = ["correctness.benign"]\n'
-    for name, function in (("sigmoid", "sigmoid"), ("cost", "compute_cost_logistic"), ("gradient", "compute_gradient_logistic"))
+    for name, function in (
+        ("sigmoid", "sigmoid"),
+        ("cost", "compute_cost_logistic"),
+        ("gradient", "compute_gradient_logistic"),
+    )
 )
 
 # What each hostile submission's findings must say; the layer it needs for that, where one does.
@@ -110,12 +114,35 @@ def batch(tmp_path_factory):
     out = base / "out"
     before = _tree_digest(base, ROOT / "verifier", ROOT / "reference", skip=out)
     env = {**os.environ, "PYTHONPATH": str(pkg)}
-    where = subprocess.run([sys.executable, "-c", "import verifier; print(verifier.__file__)"], env=env, cwd=base,
-                           capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [sys.executable, "-c", "import verifier; print(verifier.__file__)"],
+        env=env,
+        cwd=base,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert where == str(pkg / "verifier" / "__init__.py")  # never this checkout's package
     proc = subprocess.run(
-        [sys.executable, "-m", "verifier", "grade", str(subs), "--assignment", str(toml), "--out", str(out), "--jobs", "2", "-q"],
-        env=env, cwd=base, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "verifier",
+            "grade",
+            str(subs),
+            "--assignment",
+            str(toml),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "-q",
+        ],
+        env=env,
+        cwd=base,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     after = _tree_digest(base, ROOT / "verifier", ROOT / "reference", skip=out)
     survivors = _daemons()
@@ -128,8 +155,15 @@ def batch(tmp_path_factory):
     for p in out.glob("submissions/*/grade.json"):
         g = json.loads(p.read_text())
         grades[g["submission"]] = g
-    return {"proc": proc, "out": out, "grades": grades, "before": before, "after": after, "survivors": survivors,
-            "layers": isolation.active_layers(refresh=True)}
+    return {
+        "proc": proc,
+        "out": out,
+        "grades": grades,
+        "before": before,
+        "after": after,
+        "survivors": survivors,
+        "layers": sandbox.active_layers(refresh=True),
+    }
 
 
 def _findings(grade: dict) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.integrity import CodeManifest, IntegrityError, default_roots
+from verifier.grading.integrity import CodeManifest, IntegrityError, default_roots
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ROOT / "tests" / "hostile"
@@ -26,8 +26,10 @@ def sigmoid(z):
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 """
 WRONG = CORRECT.replace("1 / (1 + e), e / (1 + e)", "e / (1 + e), 1 / (1 + e)")
-ASSIGNMENT = ('[assignment]\nprofile = "quick"\nseed = 3\ncall_timeout = 2.0\n'
-              '[[task]]\ntarget = "sigmoid"\nchecks = ["correctness.benign", "contract.pure"]\n')
+ASSIGNMENT = (
+    '[assignment]\nprofile = "quick"\nseed = 3\ncall_timeout = 2.0\n'
+    '[[task]]\ntarget = "sigmoid"\nchecks = ["correctness.benign", "contract.pure"]\n'
+)
 
 
 # --------------------------------------------------------------------------- the manifest
@@ -45,8 +47,9 @@ def test_a_changed_added_or_removed_file_is_named(tmp_path):
     (tmp_path / "a.py").write_text("x = 2\n")
     (tmp_path / "b.py").unlink()
     (tmp_path / "c.py").write_text("")
-    assert sorted(manifest.changes()) == sorted([f"changed: {tmp_path / 'a.py'}", f"removed: {tmp_path / 'b.py'}",
-                                                 f"added: {tmp_path / 'c.py'}"])
+    assert sorted(manifest.changes()) == sorted(
+        [f"changed: {tmp_path / 'a.py'}", f"removed: {tmp_path / 'b.py'}", f"added: {tmp_path / 'c.py'}"]
+    )
     with pytest.raises(IntegrityError, match="after grading 'mallory'") as info:
         manifest.verify(last="mallory")
     assert info.value.last == "mallory" and len(info.value.changes) == 3
@@ -95,9 +98,27 @@ def test_the_default_manifest_covers_the_verifier_and_the_oracle():
 
 
 # --------------------------------------------------------------------------- the batch
-def _grade(subs: Path, toml: Path, out: Path, env: dict | None = None, prefix: tuple = ()) -> subprocess.CompletedProcess:
-    cmd = [*prefix, sys.executable, "-m", "verifier", "grade", str(subs), "--assignment", str(toml), "--out", str(out), "-q", "--jobs", "1"]
-    return subprocess.run(cmd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, capture_output=True, text=True, timeout=300)
+def _grade(
+    subs: Path, toml: Path, out: Path, env: dict | None = None, prefix: tuple = ()
+) -> subprocess.CompletedProcess:
+    cmd = [
+        *prefix,
+        sys.executable,
+        "-m",
+        "verifier",
+        "grade",
+        str(subs),
+        "--assignment",
+        str(toml),
+        "--out",
+        str(out),
+        "-q",
+        "--jobs",
+        "1",
+    ]
+    return subprocess.run(
+        cmd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, capture_output=True, text=True, timeout=300
+    )
 
 
 def _class(tmp_path: Path, n: int = 3) -> tuple[Path, Path]:
@@ -139,16 +160,38 @@ def test_a_submission_that_changes_the_verifier_stops_the_batch_with_an_alert(tm
     out = tmp_path / "out"
     # Without isolation the write goes through, and only the integrity check stands in the way.
     env = {**os.environ, "PYTHONPATH": str(pkg), "VERIFIER_ISOLATION": "off"}
-    where = subprocess.run([sys.executable, "-c", "import verifier; print(verifier.__file__)"], env=env, cwd=tmp_path,
-                           capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [sys.executable, "-c", "import verifier; print(verifier.__file__)"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert where == str(pkg / "verifier" / "__init__.py")  # never this checkout's package
-    cmd = [sys.executable, "-m", "verifier", "grade", str(subs), "--assignment", str(toml), "--out", str(out), "-q", "--jobs", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "verifier",
+        "grade",
+        str(subs),
+        "--assignment",
+        str(toml),
+        "--out",
+        str(out),
+        "-q",
+        "--jobs",
+        "1",
+    ]
     proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    if os.access(pkg / "verifier" / "judge.py", os.W_OK) and "a submission was here" not in (pkg / "verifier" / "judge.py").read_text():
+    if (
+        os.access(pkg / "verifier" / "checking.py", os.W_OK)
+        and "a submission was here" not in (pkg / "verifier" / "checking.py").read_text()
+    ):
         pytest.skip("the submission could not write into the package here")
     assert proc.returncode == 3, proc.stderr
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("verifier: ALERT:")
-    assert "after grading 'b_tamper'" in proc.stderr and str(pkg / "verifier" / "judge.py") in proc.stderr
+    assert "after grading 'b_tamper'" in proc.stderr and str(pkg / "verifier" / "checking.py") in proc.stderr
     assert (out / "submissions" / "a_correct" / "grade.json").exists()
     assert not (out / "submissions" / "c_correct" / "grade.json").exists()  # never graded by a changed verifier
 
@@ -159,7 +202,20 @@ def test_a_batch_killed_at_random_moments_finishes_with_identical_results(tmp_pa
     assert _grade(subs, toml, whole).returncode == 0
     expected = _grades(whole)
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "verifier", "grade", str(subs), "--assignment", str(toml), "--out", str(out), "-q", "--jobs", "2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "verifier",
+        "grade",
+        str(subs),
+        "--assignment",
+        str(toml),
+        "--out",
+        str(out),
+        "-q",
+        "--jobs",
+        "2",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     rng = random.Random(4)
     for _ in range(4):
@@ -207,7 +263,7 @@ def test_a_full_disk_is_one_clear_error_and_keeps_finished_grades(tmp_path):
     saved = tmp_path / "saved"
     out.mkdir()
     # A 96 KiB file system: room for a few submissions, not for all six and the class pages.
-    script = (f'mount -t tmpfs -o size=96k tmpfs "{out}" && "$@"; rc=$?; cp -a "{out}/." "{saved}/"; exit $rc')
+    script = f'mount -t tmpfs -o size=96k tmpfs "{out}" && "$@"; rc=$?; cp -a "{out}/." "{saved}/"; exit $rc'
     saved.mkdir()
     proc = _grade(subs, toml, out, prefix=("unshare", "--mount", "sh", "-c", script, "sh"))
     assert proc.returncode == 2, proc.stderr

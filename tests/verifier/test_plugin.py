@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_grading import CORRECT, WRONG
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,8 +16,14 @@ def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{cwd}"}
     env.pop("PYTEST_ADDOPTS", None)
     quiet = [] if "-v" in args else ["-q"]
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *quiet, *args],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *quiet, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -42,8 +47,18 @@ def test_verify_needs_a_target(project):
 
 
 def test_each_check_is_a_test_item(project):
-    r = run_pytest(project, "--verify", "good:compute_gradient_logistic", "--target", "gradient",
-                   "--verify-profile", "quick", "--verify-seed", "3", "-v")
+    r = run_pytest(
+        project,
+        "--verify",
+        "good:compute_gradient_logistic",
+        "--target",
+        "gradient",
+        "--verify-profile",
+        "quick",
+        "--verify-seed",
+        "3",
+        "-v",
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "verify good:compute_gradient_logistic::correctness.benign PASSED" in r.stdout
     assert "contract.pure PASSED" in r.stdout
@@ -51,9 +66,21 @@ def test_each_check_is_a_test_item(project):
 
 
 def test_failures_carry_the_counterexample_and_the_diagnosis_into_pytest_html(project):
-    r = run_pytest(project, "--verify", "bad.py::compute_gradient_logistic", "--target", "gradient",
-                   "--verify-profile", "quick", "--verify-seed", "3", "--html=reports/x.html",
-                   "--self-contained-html", "-k", "benign")
+    r = run_pytest(
+        project,
+        "--verify",
+        "bad.py::compute_gradient_logistic",
+        "--target",
+        "gradient",
+        "--verify-profile",
+        "quick",
+        "--verify-seed",
+        "3",
+        "--html=reports/x.html",
+        "--self-contained-html",
+        "-k",
+        "benign",
+    )
     assert r.returncode == 1
     assert "correctness.benign failed for bad.py::compute_gradient_logistic" in r.stdout
     assert "Smallest failing input" in r.stdout and "--verify-seed 3" in r.stdout
@@ -64,8 +91,18 @@ def test_failures_carry_the_counterexample_and_the_diagnosis_into_pytest_html(pr
 
 
 def test_explicit_test_paths_still_run_beside_the_checks(project):
-    r = run_pytest(project, "test_plain.py", "--verify", "good:sigmoid", "--target", "sigmoid",
-                   "--verify-profile", "quick", "-k", "benign or test_one")
+    r = run_pytest(
+        project,
+        "test_plain.py",
+        "--verify",
+        "good:sigmoid",
+        "--target",
+        "sigmoid",
+        "--verify-profile",
+        "quick",
+        "-k",
+        "benign or test_one",
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "2 passed" in r.stdout
 

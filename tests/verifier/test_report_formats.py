@@ -12,15 +12,17 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from verifier.assignment import parse_assignment
-from verifier.grading import failed_grade, score_task, Submission, SubmissionGrade, TaskGrade
+from verifier.grading.assignment import parse_assignment
+from verifier.grading.discovery import Submission
+from verifier.grading.grades import SubmissionGrade, TaskGrade
+from verifier.grading.scoring import failed_grade, score_task
 from verifier.report.csv_grades import grades_csv, safe_cell
 from verifier.report.gradescope_json import gradescope_results
 from verifier.report.html import render_check_fragment, render_index, render_submission
 from verifier.report.junit import junit_xml
 from verifier.report.plots import error_plot, score_histogram
 from verifier.report.snippet import reproduce
-from verifier.results import CheckResult, Counterexample, Diagnosis, Result, Sample
+from verifier.spec.results import CheckResult, Counterexample, Diagnosis, Result, Sample
 
 HOSTILE = '<script>alert("x")</script>&<img src=x onerror=alert(1)>'
 CONTROL = "bell\x07 escape\x1b[31m nul\x00 end"
@@ -29,10 +31,14 @@ ASSIGNMENT = parse_assignment(
     {
         "assignment": {"name": "Week 3 <b>lab</b>", "seed": 7, "profile": "quick"},
         "task": [
-            {"name": "gradient", "target": "gradient", "points": 6,
-             "checks": ["correctness.benign", "stability.overflow", "contract.pure"],
-             "split": {"correctness": 3, "stability": 2, "contract": 1},
-             "visibility": {"stability": "after_due_date", "contract.pure": "hidden"}},
+            {
+                "name": "gradient",
+                "target": "gradient",
+                "points": 6,
+                "checks": ["correctness.benign", "stability.overflow", "contract.pure"],
+                "split": {"correctness": 3, "stability": 2, "contract": 1},
+                "visibility": {"stability": "after_due_date", "contract.pure": "hidden"},
+            },
         ],
     },
     "t.toml",
@@ -44,34 +50,77 @@ def make_result(message: str = HOSTILE) -> Result:
         inputs={"X": [[1.0, -2.5]], "w": [0.5, 1e-300], "b": 710.0, "lam": 0.0, "y": [1.0]},
         expected={"dj_dw": ["0.0", "-0.0"], "dj_db": ["0.0"]},
         actual={"dj_dw": [float("nan"), 0.0], "dj_db": [float("inf")]},
-        ulps=math.inf, bits=math.inf, ratio=math.inf, component="dj_db", z=[710.25],
+        ulps=math.inf,
+        bits=math.inf,
+        ratio=math.inf,
+        component="dj_db",
+        z=[710.25],
     )
     checks = (
-        CheckResult("correctness.benign", "correctness", "agrees for moderate inputs", True, "held on 20 cases", 20,
-                    samples=tuple(Sample(z / 10, 0.5, True) for z in range(-20, 21))),
-        CheckResult("stability.overflow", "stability", "agrees where exp overflows", False, message + "\n" + CONTROL, 5,
-                    counterexample=ce, worst_ulps=math.inf, worst_bits=math.inf,
-                    samples=(Sample(710.25, math.inf, False), Sample(-800.0, 0.0, True))),
+        CheckResult(
+            "correctness.benign",
+            "correctness",
+            "agrees for moderate inputs",
+            True,
+            "held on 20 cases",
+            20,
+            samples=tuple(Sample(z / 10, 0.5, True) for z in range(-20, 21)),
+        ),
+        CheckResult(
+            "stability.overflow",
+            "stability",
+            "agrees where exp overflows",
+            False,
+            message + "\n" + CONTROL,
+            5,
+            counterexample=ce,
+            worst_ulps=math.inf,
+            worst_bits=math.inf,
+            samples=(Sample(710.25, math.inf, False), Sample(-800.0, 0.0, True)),
+        ),
         CheckResult("contract.pure", "contract", "does not modify its inputs", True, "held on 3 cases", 3),
     )
     return Result(
-        target="gradient", convention="mls", precision="float64", standard="robust", profile="quick", seed=99,
-        candidate="alice.py", function="compute_gradient_logistic", lam=0.0, checks=checks,
-        diagnoses=(Diagnosis("overflow-nan", 0.9, "exp overflows " + HOSTILE, "use np.logaddexp " + HOSTILE, {},
-                             ("stability.overflow",)),),
+        target="gradient",
+        convention="mls",
+        precision="float64",
+        standard="robust",
+        profile="quick",
+        seed=99,
+        candidate="alice.py",
+        function="compute_gradient_logistic",
+        lam=0.0,
+        checks=checks,
+        diagnoses=(
+            Diagnosis(
+                "overflow-nan",
+                0.9,
+                "exp overflows " + HOSTILE,
+                "use np.logaddexp " + HOSTILE,
+                {},
+                ("stability.overflow",),
+            ),
+        ),
         versions={"verifier": "0.1.0"},
     )
 
 
-def make_grade(name: str = "=HYPERLINK(\"http://evil\")" + HOSTILE, result: Result | None = None) -> SubmissionGrade:
+def make_grade(name: str = '=HYPERLINK("http://evil")' + HOSTILE, result: Result | None = None) -> SubmissionGrade:
     result = result or make_result()
     task = ASSIGNMENT.tasks[0]
     score, checks = score_task(task, result, "visible")
     return SubmissionGrade(
-        submission=name, slug="s1", sources=("subs/alice.py",), seed=99, assignment=ASSIGNMENT.name,
-        assignment_hash=ASSIGNMENT.digest(), score=score, max_score=6.0,
+        submission=name,
+        slug="s1",
+        sources=("subs/alice.py",),
+        seed=99,
+        assignment=ASSIGNMENT.name,
+        assignment_hash=ASSIGNMENT.digest(),
+        score=score,
+        max_score=6.0,
         tasks=(TaskGrade("gradient", "compute_gradient_logistic", "subs/alice.py", score, 6.0, checks, result),),
-        elapsed=3.6, profile="quick",
+        elapsed=3.6,
+        profile="quick",
     )
 
 
@@ -94,8 +143,18 @@ def test_a_grade_round_trips_through_json():
 
 
 def test_a_submission_that_does_not_load_fails_every_check_with_the_load_message():
-    r = Result("gradient", "mls", "float64", "robust", "quick", 1, "x.py", "f", 0.0,
-               (CheckResult("contract.loads", "contract", "loads", False, "the submission could not be loaded: SyntaxError"),))
+    r = Result(
+        "gradient",
+        "mls",
+        "float64",
+        "robust",
+        "quick",
+        1,
+        "x.py",
+        "f",
+        0.0,
+        (CheckResult("contract.loads", "contract", "loads", False, "the submission could not be loaded: SyntaxError"),),
+    )
     score, checks = score_task(ASSIGNMENT.tasks[0], r, "visible")
     assert score == 0 and len(checks) == 3
     assert all("SyntaxError" in c.message for c in checks)
@@ -139,7 +198,11 @@ def test_plain_text_is_left_alone():
 
 
 def test_grades_csv_one_row_per_submission_one_column_per_task():
-    grades = [make_grade(), make_grade(name="bob"), failed_grade(Submission("-carol", (), "c"), ASSIGNMENT, "=cmd|' /C calc'!A0")]
+    grades = [
+        make_grade(),
+        make_grade(name="bob"),
+        failed_grade(Submission("-carol", (), "c"), ASSIGNMENT, "=cmd|' /C calc'!A0"),
+    ]
     rows = list(csv.reader(io.StringIO(grades_csv(grades, ASSIGNMENT))))
     assert rows[0] == ["submission", "gradient", "total", "max_score", "verdict", "seed", "error"]
     assert len(rows) == 4
@@ -232,7 +295,9 @@ def test_plots_are_inline_svg_without_fixed_size():
 
 
 def test_a_submission_that_could_not_be_graded_has_a_report_saying_why():
-    g = failed_grade(Submission("dave", (), "d"), ASSIGNMENT, "grading did not finish within the submission time limit (300 s)")
+    g = failed_grade(
+        Submission("dave", (), "d"), ASSIGNMENT, "grading did not finish within the submission time limit (300 s)"
+    )
     page = render_submission(g, ASSIGNMENT)
     assert 'id="verdict">NOT GRADED<' in page and "submission time limit" in page
     assert 'id="score">0 / 6<' in page

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from verifier import wire
-from verifier.wire import BadOutput, WireError, decode, encode, from_candidate
+from verifier.sandbox import wire
+from verifier.sandbox.wire import BadOutput, WireError, decode, encode, from_candidate
 
 DTYPES = ["f2", "f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"]
 
@@ -39,9 +39,11 @@ scalars = st.sampled_from(DTYPES).flatmap(lambda dt: hnp.from_dtype(np.dtype(dt)
 leaves = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | arrays | scalars
 values = st.recursive(
     leaves,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.lists(inner, max_size=4).map(tuple)
-    | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -120,8 +122,8 @@ def test_header_cannot_smuggle_object_dtype():
         b'{"t":"zz"}',
         b'{"t":"f","v":"1.0"}',
         b'{"t":"d","k":["a","a"],"v":[1,2]}',
-        b'[1,2]',
-        b'NaN',
+        b"[1,2]",
+        b"NaN",
         b'{"t":"l"',
     ],
 )

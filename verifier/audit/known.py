@@ -9,14 +9,15 @@ as unexplained; the matchers never turn a failure into a pass.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 import reference
-from verifier.adapters import LibraryFunction
-from verifier.results import CheckResult
+from verifier.audit import counterexamples as cx
+from verifier.audit.adapters import LibraryFunction
+from verifier.spec.results import CheckResult
 
 DOC = "docs/library-defects.md"
 
@@ -36,81 +37,14 @@ class KnownDefect:
         return f"{DOC}#{self.id}"
 
 
-def _values(mapping: dict, comp: str | None = None) -> list[float]:
-    out = []
-    for key, vals in (mapping or {}).items():
-        if comp is not None and key != comp:
-            continue
-        for v in np.asarray(vals, dtype=object).reshape(-1):
-            try:
-                out.append(float(v))
-            except (TypeError, ValueError):
-                continue
-    return out
-
-
-def _pairs(check: CheckResult) -> list[tuple[float, float]]:
-    """(actual, exact) for every output component of the counterexample."""
-    ce = check.counterexample
-    if ce is None:
-        return []
-    pairs = []
-    for comp, acts in (ce.actual or {}).items():
-        exps = (ce.expected or {}).get(comp)
-        if exps is None:
-            continue
-        a = _values({comp: acts})
-        e = _values({comp: exps})
-        pairs.extend(zip(a, e))
-    return pairs
-
-
-def _zy(check: CheckResult) -> list[tuple[float, float]]:
-    ce = check.counterexample
-    if ce is None:
-        return []
-    z = ce.z or _values({"z": ce.inputs.get("z", [])})
-    y = _values({"y": ce.inputs.get("y", [])})
-    return list(zip(z, y)) if len(y) == len(z) else [(v, math.nan) for v in z]
-
-
-def _worst(check: CheckResult) -> tuple[float, float, float, float] | None:
-    """(actual, exact, z, y) of the component the counterexample reports as worst; z and y are NaN
-    for a problem target (whose component is an aggregate over examples)."""
-    ce = check.counterexample
-    if ce is None or not ce.component:
-        return None
-    comp, _, rest = ce.component.partition("[")
-    index = int(rest.split(",")[0].rstrip("]")) if rest else 0
-    acts = _values({comp: (ce.actual or {}).get(comp, [])})
-    exps = _values({comp: (ce.expected or {}).get(comp, [])})
-    if index >= len(acts) or index >= len(exps):
-        return None
-    zy = _zy(check)
-    z, y = zy[index] if comp == "value" and index < len(zy) else (math.nan, math.nan)
-    return acts[index], exps[index], z, y
-
-
-def _examples(check: CheckResult) -> list[tuple[float, float]]:
-    return [(z, y) for z, y in _zy(check) if not math.isnan(y)]
-
-
-def _saturation(precision: str) -> float:
-    return reference.thresholds(precision).exp_neg_negligible
-
-
-def _is_close(a: float, b: float) -> bool:
-    return math.isfinite(a) and abs(a - b) <= 1e-6 * abs(b)
-
-
 def _capped(caps: dict[str, float], floors: dict[str, float] | None = None):
     def match(fn: LibraryFunction, precision: str, check: CheckResult) -> str | None:
-        for a, e in _pairs(check):
+        for a, e in cx.pairs(check):
             for what, cap in caps.items():
-                if _is_close(a, cap) and e > a * (1 + 1e-6):
+                if cx.is_close(a, cap) and e > a * (1 + 1e-6):
                     return f"returned {a!r} = {what} where the exact loss is {e:.6g}"
             for what, floor in (floors or {}).items():
-                if _is_close(a, floor) and e < a * (1 - 1e-6):
+                if cx.is_close(a, floor) and e < a * (1 - 1e-6):
                     return f"returned {a!r} = {what} where the exact loss is {e:.6g}"
         return None
 
@@ -126,17 +60,24 @@ def _sklearn_clip(fn, precision, check):
         return None
     eps, eps32 = float(np.finfo(np.float64).eps), float(np.finfo(np.float32).eps)
     floors = {"-log(1 - eps), the clip's floor": -math.log1p(-eps), "-log(1 - float32 eps)": -math.log1p(-eps32)}
-    return _capped({"-log(float64 eps)": _eps_cap(eps), "-log(float32 eps)": _eps_cap(eps32)}, floors)(fn, precision, check)
+    return _capped({"-log(float64 eps)": _eps_cap(eps), "-log(float32 eps)": _eps_cap(eps32)}, floors)(
+        fn, precision, check
+    )
 
 
 def _keras_clip(fn, precision, check):
     if fn.library != "tensorflow" or fn.target != "loss":
         return None
-    caps = {"-log(1e-7)": -math.log(1e-7), "-log(float32(1e-7))": -math.log(float(np.float32(1e-7))),
-            "-log(1 - float32(1 - 1e-7))": -math.log(1.0 - float(np.float32(1 - 1e-7)))}
-    floors = {"-log(1 - 1e-7), the clip's floor": -math.log1p(-1e-7),
-              "-log(1 - float32(1e-7))": -math.log1p(-float(np.float32(1e-7))),
-              "-log(float32(1 - 1e-7))": -math.log(float(np.float32(1 - 1e-7)))}
+    caps = {
+        "-log(1e-7)": -math.log(1e-7),
+        "-log(float32(1e-7))": -math.log(float(np.float32(1e-7))),
+        "-log(1 - float32(1 - 1e-7))": -math.log(1.0 - float(np.float32(1 - 1e-7))),
+    }
+    floors = {
+        "-log(1 - 1e-7), the clip's floor": -math.log1p(-1e-7),
+        "-log(1 - float32(1e-7))": -math.log1p(-float(np.float32(1e-7))),
+        "-log(float32(1 - 1e-7))": -math.log(float(np.float32(1 - 1e-7))),
+    }
     return _capped(caps, floors)(fn, precision, check)
 
 
@@ -152,7 +93,7 @@ def _float32_result(fn, precision, check):
     if precision != "float64" or check.tier != "correctness":
         return None
     shown = []
-    for a, e in _pairs(check):
+    for a, e in cx.pairs(check):
         if not math.isfinite(a) or a == 0.0:
             continue
         if float(np.float32(a)) != a:
@@ -167,7 +108,7 @@ def _float32_result(fn, precision, check):
 
 
 def _log_one_plus_tiny(fn, precision, check):
-    w = _worst(check)
+    w = cx.worst(check)
     ce = check.counterexample
     if w is None or ce is None:
         return None
@@ -175,27 +116,31 @@ def _log_one_plus_tiny(fn, precision, check):
     if abs(e) < 64 * float(np.finfo(np.dtype(precision)).tiny):
         return None  # a subnormal truth returned as 0 is subnormal-flush
     if fn.target == "loss":
-        f = _values({"f": ce.inputs.get("f", [])})
-        ys = _values({"y": ce.inputs.get("y", [])})
+        f = cx.values({"f": ce.inputs.get("f", [])})
+        ys = cx.values({"y": ce.inputs.get("y", [])})
         hits = [(fi, yi) for fi, yi in zip(f, ys) if yi == 0.0 and 0 < fi < 0.5]
         if hits and math.isfinite(a) and e > 0 and a != e:
             fi = hits[0][0]
-            return (f"at f = {fi!r}, y = 0 returned {a!r} where the exact loss -log(1 - f) is {e:.6g}: "
-                    "log(1 - f) without log1p")
+            return (
+                f"at f = {fi!r}, y = 0 returned {a!r} where the exact loss -log(1 - f) is {e:.6g}: "
+                "log(1 - f) without log1p"
+            )
         return None
     if fn.target == "loss-from-logit" and y == 0.0 and z < 0 and math.isfinite(a) and a != e:
         what = "rounds to 0" if a == 0.0 else "loses the relative accuracy of the small loss"
         return f"at z = {z!r}, y = 0 returned {a!r} where the exact loss log(1 + exp(z)) is {e:.6g}: {what}"
     if fn.target == "cost" and math.isfinite(a) and a != e:
-        neg = [z for z, y in _examples(check) if z < 0 and y == 0.0]
-        if neg and not any(z > 0 and y == 1.0 for z, y in _examples(check)):
-            return (f"the examples are z < 0 with y = 0 (z = {neg[0]!r}): log(1 + exp(z)) without log1p; "
-                    f"cost {a!r}, exact {e:.6g}")
+        neg = [z for z, y in cx.examples(check) if z < 0 and y == 0.0]
+        if neg and not any(z > 0 and y == 1.0 for z, y in cx.examples(check)):
+            return (
+                f"the examples are z < 0 with y = 0 (z = {neg[0]!r}): log(1 + exp(z)) without log1p; "
+                f"cost {a!r}, exact {e:.6g}"
+            )
     return None
 
 
 def _softplus_minus_yz(fn, precision, check):
-    w = _worst(check)
+    w = cx.worst(check)
     if w is None:
         return None
     a, e, z, y = w
@@ -205,16 +150,19 @@ def _softplus_minus_yz(fn, precision, check):
         rel = abs(a - e) / e if e else math.inf
         return f"at z = {z!r}, y = 1 returned {a!r} where the exact loss is {e:.6g} (relative error {rel:.3g})"
     if fn.target == "cost" and math.isfinite(a) and a != e:
-        pos = [z for z, y in _examples(check) if z > 0 and y == 1.0]
-        if pos and not any(z < 0 and y == 0.0 for z, y in _examples(check)):
-            return f"the examples are z > 0 with y = 1 (z = {pos[0]!r}), where softplus(z) - y z cancels; cost {a!r}, exact {e:.6g}"
+        pos = [z for z, y in cx.examples(check) if z > 0 and y == 1.0]
+        if pos and not any(z < 0 and y == 0.0 for z, y in cx.examples(check)):
+            return (
+                f"the examples are z > 0 with y = 1 (z = {pos[0]!r}), where softplus(z) - y z cancels; "
+                f"cost {a!r}, exact {e:.6g}"
+            )
     return None
 
 
 def _residual(fn, precision, check):
     if fn.target not in ("gradient", "cost-and-gradient"):
         return None
-    sat = _saturation(precision)
+    sat = cx.saturation(precision)
     ce = check.counterexample
     if ce is None:
         return None
@@ -226,13 +174,15 @@ def _residual(fn, precision, check):
         zi = hits[0]
         truth = -float(reference.sigmoid(-zi))
         if zi > sat:
-            return f"at z = {zi!r}, y = 1 sigmoid(z) rounds to 1 and sigmoid(z) - y = 0; the exact residual is {truth:.6g}"
+            return (
+                f"at z = {zi!r}, y = 1 sigmoid(z) rounds to 1 and sigmoid(z) - y = 0; the exact residual is {truth:.6g}"
+            )
         return f"at z = {zi!r}, y = 1 sigmoid(z) - 1 cancels; the exact residual is -sigmoid(-z) = {truth:.6g}"
     return None
 
 
 def _derivative(fn, precision, check):
-    w = _worst(check)
+    w = cx.worst(check)
     if fn.target != "sigmoid-derivative" or w is None:
         return None
     a, e, z, _ = w
@@ -242,85 +192,148 @@ def _derivative(fn, precision, check):
 
 
 def _log_one_minus_sigmoid(fn, precision, check):
-    w = _worst(check)
+    w = cx.worst(check)
     if w is None:
         return None
     a, e, z, y = w
     if fn.target == "cost":
-        hits = [zz for zz, yy in _examples(check) if zz > 0 and yy == 0.0]
+        hits = [zz for zz, yy in cx.examples(check) if zz > 0 and yy == 0.0]
         z = hits[0] if hits and math.isfinite(a) and a != e else math.nan
         y = 0.0
     if fn.target in ("loss-from-logit", "cost") and z > 0 and y == 0.0 and math.isfinite(a) and a != e:
-        return (f"at z = {z!r}, y = 0 returned {a!r} where the exact loss is {e!r}: "
-                f"log(1 - sigma(z)) keeps only the bits of 1 - sigma(z) that survived rounding sigma(z)")
+        return (
+            f"at z = {z!r}, y = 0 returned {a!r} where the exact loss is {e!r}: "
+            f"log(1 - sigma(z)) keeps only the bits of 1 - sigma(z) that survived rounding sigma(z)"
+        )
     return None
 
 
 def _subnormal_flush(fn, precision, check):
     tiny = float(np.finfo(np.dtype(precision)).tiny)
-    for a, e in _pairs(check):
+    for a, e in cx.pairs(check):
         if a == 0.0 and 0.0 < abs(e) < 64 * tiny:
             return f"returned 0 where the exact value {e!r} is subnormal (exp overflowed in 1 / (1 + exp(-z)))"
     return None
 
 
 def _bool_labels(fn, precision, check):
-    if check.id in ("correctness.labels", "contract.labels") and "boolean" in check.message and "not supported" in check.message:
+    if (
+        check.id in ("correctness.labels", "contract.labels")
+        and "boolean" in check.message
+        and "not supported" in check.message
+    ):
         return "bool labels: 1 - y raised TypeError (numpy has no boolean subtract or negative)"
     return None
 
 
 def _nonfinite(fn, precision, check):
-    for a, e in _pairs(check):
+    for a, e in cx.pairs(check):
         if not math.isfinite(a) and math.isfinite(e):
             return f"returned {a!r} where the exact value is {e:.6g} (log(0), 0 * inf or exp overflow)"
     return None
 
 
-SKLEARN_CLIP = ("https://github.com/scikit-learn/scikit-learn/pull/24354",
-                "https://github.com/scikit-learn/scikit-learn/issues/24315",
-                "https://github.com/scikit-learn/scikit-learn/pull/28851")
+SKLEARN_CLIP = (
+    "https://github.com/scikit-learn/scikit-learn/pull/24354",
+    "https://github.com/scikit-learn/scikit-learn/issues/24315",
+    "https://github.com/scikit-learn/scikit-learn/pull/28851",
+)
 DEFECTS: tuple[KnownDefect, ...] = (
-    KnownDefect("sklearn-log-loss-clip", "sklearn metrics.log_loss clips probabilities to [eps, 1 - eps]: "
-                "a per-example loss is capped near 36.04 (float64)", "robust", SKLEARN_CLIP, _sklearn_clip),
-    KnownDefect("keras-bce-epsilon-clip", "Keras binary_crossentropy clips probabilities to [1e-7, 1 - 1e-7]: "
-                "a per-example loss is capped near 16.12", "robust",
-                ("https://tensorflow.org/api_docs/python/tf/keras/backend/set_epsilon",
-                 "https://github.com/tensorflow/tensorflow/issues/41595"), _keras_clip),
-    KnownDefect("torch-bce-log-clamp", "torch binary_cross_entropy clamps log(.) at -100: a per-example loss is "
-                "capped at 100", "robust",
-                ("https://docs.pytorch.org/docs/stable/generated/torch.nn.BCELoss.html",
-                 "https://github.com/pytorch/pytorch/issues/103316"), _torch_clamp),
-    KnownDefect("float32-default", "computed in float32 where float64 was asked (JAX without x64 truncates "
-                "float64 arrays to float32)", "robust",
-                ("https://docs.jax.dev/en/latest/default_dtypes.html",), _float32_result),
-    KnownDefect("log-one-plus-tiny", "log(1 + x) evaluated without log1p: the loss rounds to 0 for "
-                "z < -36.7, y = 0 (or f < eps, y = 0) where the truth is about exp(z) (or f)", "robust",
-                ("https://github.com/pytorch/pytorch/issues/195529", "https://github.com/pytorch/pytorch/pull/1792"),
-                _log_one_plus_tiny),
-    KnownDefect("nonfinite", "inf or NaN where the true value is finite (log of a probability that rounded "
-                "to 0 or 1, exp overflow)", "robust",
-                ("https://docs.pytorch.org/docs/stable/generated/torch.nn.BCELoss.html",), _nonfinite),
-    KnownDefect("log-one-minus-sigmoid", "the loss from a logit as -log(1 - sigma(z)): for y = 0, z > 0 the bits "
-                "lost rounding sigma(z) near 1 are lost for good (21 bits at z = 19)", "robust",
-                ("https://github.com/pytorch/pytorch/issues/39435", "https://github.com/pytorch/pytorch/issues/103316"),
-                _log_one_minus_sigmoid),
-    KnownDefect("bool-labels", "bool label arrays are rejected: numpy has no boolean subtract (1 - y)", "robust",
-                ("https://github.com/numpy/numpy/pull/14725", "https://github.com/numpy/numpy/issues/15856"),
-                _bool_labels),
-    KnownDefect("subnormal-flush", "a subnormal result returned as 0: exp(-z) overflows for z < -709.78, so "
-                "1 / (1 + exp(-z)) is 0 where the truth is down to 4.9e-324", "strict",
-                ("https://github.com/scipy/scipy/issues/6145",), _subnormal_flush),
-    KnownDefect("residual-cancellation", "sigmoid(z) - y cancels for z > 36.7, y = 1: the residual, and a "
-                "gradient made of it, is 0 where the truth is -exp(-z)", "strict",
-                ("https://github.com/pytorch/pytorch/issues/195677",), _residual),
-    KnownDefect("sigmoid-derivative-cancellation", "sigma (1 - sigma) loses the relative accuracy of 1 - sigma "
-                "for z > 0 and is 0 for z > 36.7", "strict",
-                ("https://github.com/pytorch/pytorch/issues/195681", "https://github.com/tensorflow/tensorflow/issues/126060"),
-                _derivative),
-    KnownDefect("softplus-minus-yz", "the loss as softplus(z) - y z cancels for y = 1, z > 0 (about 127 ulps at "
-                "z = 5, 0 for z > 37.4)", "strict",
-                ("https://github.com/scikit-learn/scikit-learn/pull/21814",), _softplus_minus_yz),
+    KnownDefect(
+        "sklearn-log-loss-clip",
+        "sklearn metrics.log_loss clips probabilities to [eps, 1 - eps]: "
+        "a per-example loss is capped near 36.04 (float64)",
+        "robust",
+        SKLEARN_CLIP,
+        _sklearn_clip,
+    ),
+    KnownDefect(
+        "keras-bce-epsilon-clip",
+        "Keras binary_crossentropy clips probabilities to [1e-7, 1 - 1e-7]: a per-example loss is capped near 16.12",
+        "robust",
+        (
+            "https://tensorflow.org/api_docs/python/tf/keras/backend/set_epsilon",
+            "https://github.com/tensorflow/tensorflow/issues/41595",
+        ),
+        _keras_clip,
+    ),
+    KnownDefect(
+        "torch-bce-log-clamp",
+        "torch binary_cross_entropy clamps log(.) at -100: a per-example loss is capped at 100",
+        "robust",
+        (
+            "https://docs.pytorch.org/docs/stable/generated/torch.nn.BCELoss.html",
+            "https://github.com/pytorch/pytorch/issues/103316",
+        ),
+        _torch_clamp,
+    ),
+    KnownDefect(
+        "float32-default",
+        "computed in float32 where float64 was asked (JAX without x64 truncates float64 arrays to float32)",
+        "robust",
+        ("https://docs.jax.dev/en/latest/default_dtypes.html",),
+        _float32_result,
+    ),
+    KnownDefect(
+        "log-one-plus-tiny",
+        "log(1 + x) evaluated without log1p: the loss rounds to 0 for "
+        "z < -36.7, y = 0 (or f < eps, y = 0) where the truth is about exp(z) (or f)",
+        "robust",
+        ("https://github.com/pytorch/pytorch/issues/195529", "https://github.com/pytorch/pytorch/pull/1792"),
+        _log_one_plus_tiny,
+    ),
+    KnownDefect(
+        "nonfinite",
+        "inf or NaN where the true value is finite (log of a probability that rounded to 0 or 1, exp overflow)",
+        "robust",
+        ("https://docs.pytorch.org/docs/stable/generated/torch.nn.BCELoss.html",),
+        _nonfinite,
+    ),
+    KnownDefect(
+        "log-one-minus-sigmoid",
+        "the loss from a logit as -log(1 - sigma(z)): for y = 0, z > 0 the bits "
+        "lost rounding sigma(z) near 1 are lost for good (21 bits at z = 19)",
+        "robust",
+        ("https://github.com/pytorch/pytorch/issues/39435", "https://github.com/pytorch/pytorch/issues/103316"),
+        _log_one_minus_sigmoid,
+    ),
+    KnownDefect(
+        "bool-labels",
+        "bool label arrays are rejected: numpy has no boolean subtract (1 - y)",
+        "robust",
+        ("https://github.com/numpy/numpy/pull/14725", "https://github.com/numpy/numpy/issues/15856"),
+        _bool_labels,
+    ),
+    KnownDefect(
+        "subnormal-flush",
+        "a subnormal result returned as 0: exp(-z) overflows for z < -709.78, so "
+        "1 / (1 + exp(-z)) is 0 where the truth is down to 4.9e-324",
+        "strict",
+        ("https://github.com/scipy/scipy/issues/6145",),
+        _subnormal_flush,
+    ),
+    KnownDefect(
+        "residual-cancellation",
+        "sigmoid(z) - y cancels for z > 36.7, y = 1: the residual, and a "
+        "gradient made of it, is 0 where the truth is -exp(-z)",
+        "strict",
+        ("https://github.com/pytorch/pytorch/issues/195677",),
+        _residual,
+    ),
+    KnownDefect(
+        "sigmoid-derivative-cancellation",
+        "sigma (1 - sigma) loses the relative accuracy of 1 - sigma for z > 0 and is 0 for z > 36.7",
+        "strict",
+        ("https://github.com/pytorch/pytorch/issues/195681", "https://github.com/tensorflow/tensorflow/issues/126060"),
+        _derivative,
+    ),
+    KnownDefect(
+        "softplus-minus-yz",
+        "the loss as softplus(z) - y z cancels for y = 1, z > 0 (about 127 ulps at z = 5, 0 for z > 37.4)",
+        "strict",
+        ("https://github.com/scikit-learn/scikit-learn/pull/21814",),
+        _softplus_minus_yz,
+    ),
 )
 KNOWN = {d.id: d for d in DEFECTS}
 

@@ -3,7 +3,7 @@
 An audit runs ``verifier.check`` for every adapted library function, every precision and both
 standards (robust and strict), and keeps per check (region): passed or failed, the worst error in
 ulps and bits, the minimal counterexample, the diagnoses, and the known documented defects that
-explain a failure (``verifier.adapters.known``).  ``AuditRow.to_json`` is one record of the JSON
+explain a failure (``verifier.audit.known``).  ``AuditRow.to_json`` is one record of the JSON
 list; ``to_markdown`` renders the table of docs/accuracy.md.
 """
 
@@ -14,12 +14,14 @@ import json
 import math
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from verifier import adapters as _adapters
-from verifier.adapters import LibraryFunction, known
-from verifier.results import Result, to_plain
+from verifier.audit import adapters as _adapters
+from verifier.audit import known
+from verifier.audit.adapters import LibraryFunction
+from verifier.spec.results import Result, to_plain
 
 STANDARDS = ("robust", "strict")
 AUDIT_SCHEMA = "1.0"
@@ -72,30 +74,38 @@ class AuditRow:
                 "counterexample": c.counterexample.to_json() if c.counterexample else None,
             }
         fn = self.function
-        return to_plain({
-            "library": self.library,
-            "version": self.version,
-            "function": fn.function,
-            "variant": fn.variant,
-            "target": fn.target,
-            "how": fn.how,
-            "lambda": fn.lam,
-            "precision": self.precision,
-            "standard": self.standard,
-            "passed": self.passed,
-            "worst_ulps": self.worst_ulps,
-            "worst_bits": math.log2(1 + self.worst_ulps) if math.isfinite(self.worst_ulps) else math.inf,
-            "regions": regions,
-            "diagnoses": [d.to_json() for d in self.result.diagnoses],
-            "known_defects": [
-                {"id": d, "check": cid, "evidence": ev, "title": known.KNOWN[d].title,
-                 "references": list(known.KNOWN[d].references), "doc": known.KNOWN[d].anchor}
-                for d, cid, ev in self.defects
-            ],
-            "unexplained": self.unexplained(),
-            "seed": self.result.seed,
-            "profile": self.result.profile,
-        })
+        return to_plain(
+            {
+                "library": self.library,
+                "version": self.version,
+                "function": fn.function,
+                "variant": fn.variant,
+                "target": fn.target,
+                "how": fn.how,
+                "lambda": fn.lam,
+                "precision": self.precision,
+                "standard": self.standard,
+                "passed": self.passed,
+                "worst_ulps": self.worst_ulps,
+                "worst_bits": math.log2(1 + self.worst_ulps) if math.isfinite(self.worst_ulps) else math.inf,
+                "regions": regions,
+                "diagnoses": [d.to_json() for d in self.result.diagnoses],
+                "known_defects": [
+                    {
+                        "id": d,
+                        "check": cid,
+                        "evidence": ev,
+                        "title": known.KNOWN[d].title,
+                        "references": list(known.KNOWN[d].references),
+                        "doc": known.KNOWN[d].anchor,
+                    }
+                    for d, cid, ev in self.defects
+                ],
+                "unexplained": self.unexplained(),
+                "seed": self.result.seed,
+                "profile": self.result.profile,
+            }
+        )
 
 
 @dataclass
@@ -138,21 +148,43 @@ def _defects(fn: LibraryFunction, precision: str, result: Result) -> tuple[tuple
     return tuple(found)
 
 
-def run_function(fn: LibraryFunction, version: str, precision: str, standard: str, profile: str = "quick",
-                 seed: int = 0, only: list[str] | None = None) -> AuditRow:
+def run_function(
+    fn: LibraryFunction,
+    version: str,
+    precision: str,
+    standard: str,
+    profile: str = "quick",
+    seed: int = 0,
+    only: list[str] | None = None,
+) -> AuditRow:
     """Audit one library function in one precision under one standard."""
-    from verifier.api import check
+    from verifier.checking import check
 
     name = fn.function
-    result = check({name: fn.build(precision)}, fn.target, function=name, lam=fn.lam, precision=precision,
-                   standard=standard, profile=profile, seed=seed, only=only)
+    result = check(
+        {name: fn.build(precision)},
+        fn.target,
+        function=name,
+        lam=fn.lam,
+        precision=precision,
+        standard=standard,
+        profile=profile,
+        seed=seed,
+        only=only,
+    )
     return AuditRow(fn.library, version, fn, precision, standard, result, _defects(fn, precision, result))
 
 
-def audit(libraries: list[str] | None = None, precisions: tuple[str, ...] = ("float64", "float32"),
-          standards: tuple[str, ...] = STANDARDS, profile: str = "quick", seed: int = 0,
-          only: list[str] | None = None, functions: list[str] | None = None,
-          progress: Callable[[str], None] | None = None) -> Audit:
+def audit(
+    libraries: list[str] | None = None,
+    precisions: tuple[str, ...] = ("float64", "float32"),
+    standards: tuple[str, ...] = STANDARDS,
+    profile: str = "quick",
+    seed: int = 0,
+    only: list[str] | None = None,
+    functions: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Audit:
     """Audit the adapted functions of ``libraries`` (default: every installed one).
 
     - ``functions``: keep only library functions whose name contains one of these strings
@@ -161,9 +193,13 @@ def audit(libraries: list[str] | None = None, precisions: tuple[str, ...] = ("fl
     """
     start = time.perf_counter()
     loaded, skipped = _adapters.load(libraries)
-    out = Audit(skipped=skipped, profile=profile, seed=seed,
-                date=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d"),
-                versions={"python": platform.python_version()})
+    out = Audit(
+        skipped=skipped,
+        profile=profile,
+        seed=seed,
+        date=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d"),
+        versions={"python": platform.python_version()},
+    )
     for adapter in loaded:
         out.versions[adapter.library] = adapter.version
         for fn in adapter.functions:
@@ -177,9 +213,11 @@ def audit(libraries: list[str] | None = None, precisions: tuple[str, ...] = ("fl
                     row = run_function(fn, adapter.version, precision, standard, profile, seed, only)
                     out.rows.append(row)
                     if progress:
-                        progress(f"{adapter.library:<11} {fn.label:<52} {precision} {standard:<6} "
-                                 f"{'pass' if row.passed else 'FAIL'}  worst {_ulps(row.worst_ulps)} ulps "
-                                 f"({time.perf_counter() - t0:.1f}s)")
+                        progress(
+                            f"{adapter.library:<11} {fn.label:<52} {precision} {standard:<6} "
+                            f"{'pass' if row.passed else 'FAIL'}  worst {_ulps(row.worst_ulps)} ulps "
+                            f"({time.perf_counter() - t0:.1f}s)"
+                        )
     if out.rows:
         out.versions.update(out.rows[0].result.versions)
     out.elapsed = time.perf_counter() - start
@@ -246,6 +284,7 @@ def to_markdown(result: Audit, command: str = "verifier audit --markdown docs/ac
     ]
     for robust, strict in result.pairs():
         row = robust or strict
+        assert row is not None  # pairs() never yields two Nones
         fn = row.function
         name = fn.label.replace("|", "\\|")
         lam = f", lambda={fn.lam:g}" if fn.lam else ""
@@ -261,6 +300,9 @@ def summary_lines(result: Audit) -> list[str]:
     out = []
     for robust, strict in result.pairs():
         row = robust or strict
-        cells = "  ".join(f"{s}: {verdict_cell(r).replace('**', '')}" for s, r in (("robust", robust), ("strict", strict)) if r)
+        assert row is not None  # pairs() never yields two Nones
+        cells = "  ".join(
+            f"{s}: {verdict_cell(r).replace('**', '')}" for s, r in (("robust", robust), ("strict", strict)) if r
+        )
         out.append(f"{row.library:<11} {row.function.label:<52} {row.precision}  {cells}")
     return out

@@ -14,6 +14,7 @@ import math
 import os
 import sys
 import warnings
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
@@ -45,7 +46,10 @@ def _row(name: str, naive: float, exact) -> str:
     bits = reference.bits_of_error(ulps)
     exact_s = reference.round_to_format(exact, "float64")
     flag = "" if math.isfinite(naive) else "   <- not finite"
-    return f"  {name:<10} exact {float(exact_s): .17g}   float64 {naive: .17g}   {ulps:10.3g} ulps ({bits:4.1f} bits){flag}"
+    return (
+        f"  {name:<10} exact {float(exact_s): .17g}   float64 {naive: .17g}   "
+        f"{ulps:10.3g} ulps ({bits:4.1f} bits){flag}"
+    )
 
 
 def show_oracle(out: TextIO) -> None:
@@ -56,10 +60,12 @@ def show_oracle(out: TextIO) -> None:
     w0 = np.asarray(p["w"], dtype=np.float64)
     b0 = float(p["b"])
     t = reference.thresholds("float64")
-    print("The exact oracle on the bundled example (logistic regression, m = %d, n = %d)" % X.shape, file=out)
+    m, n = X.shape
+    print(f"The exact oracle on the bundled example (logistic regression, m = {m}, n = {n})", file=out)
     print(p["description"], file=out)
     print(
-        f"float64: sigma rounds to 1 from z = {t.sigmoid_rounds_to_one:.6g}, exp overflows from z = {t.exp_overflow:.6g}",
+        f"float64: sigma rounds to 1 from z = {t.sigmoid_rounds_to_one:.6g}, "
+        f"exp overflows from z = {t.exp_overflow:.6g}",
         file=out,
     )
     scales = p["scales"]
@@ -84,30 +90,38 @@ def show_oracle(out: TextIO) -> None:
 def examples_dir() -> Path:
     """The bundled examples: examples/ next to the verifier package (a source checkout or an editable
     install), else examples/ in the current directory (an installed package run from the checkout)."""
-    for base in (Path(__file__).resolve().parent.parent, Path.cwd()):
+    for base in (Path(__file__).resolve().parents[2], Path.cwd()):
         if (base / "examples" / "assignments" / "mls.toml").is_file():
             return base / "examples"
-    return Path(__file__).resolve().parent.parent / "examples"
+    return Path(__file__).resolve().parents[2] / "examples"
 
 
-def run_demo(out: TextIO, report_dir: str | os.PathLike = "reports/demo", jobs: int = 2,
-             progress: TextIO | None = sys.stderr) -> int:
+def run_demo(
+    out: TextIO, report_dir: str | os.PathLike = "reports/demo", jobs: int = 2, progress: TextIO | None = sys.stderr
+) -> int:
     """Show the oracle, then grade the example class and write ``report_dir``/index.html."""
-    from verifier.api import UsageError
-    from verifier.assignment import load_assignment
-    from verifier.batch import grade_class
+    from verifier.errors import UsageError
+    from verifier.grading.assignment import load_assignment
+    from verifier.grading.batch import grade_class
+    from verifier.report.views import CLASS_REPORTS
 
     show_oracle(out)
     examples = examples_dir()
     assignment_file = examples / "assignments" / "mls.toml"
     submissions = examples / "submissions"
     if not assignment_file.is_file() or not submissions.is_dir():
-        raise UsageError(f"the example class is not installed (looked in {examples}); run the demo from a source checkout")
+        raise UsageError(
+            f"the example class is not installed (looked in {examples}); run the demo from a source checkout"
+        )
     assignment = load_assignment(assignment_file)
     report = Path(report_dir)
-    print(f"\nGrading the example class ({submissions}) with {assignment_file.name} "
-          f"(profile {assignment.profile}, {jobs} processes)...", file=out, flush=True)
-    run = grade_class(submissions, assignment, report, jobs=jobs, progress=progress)
+    print(
+        f"\nGrading the example class ({submissions}) with {assignment_file.name} "
+        f"(profile {assignment.profile}, {jobs} processes)...",
+        file=out,
+        flush=True,
+    )
+    run = grade_class(submissions, assignment, report, jobs=jobs, progress=progress, views=CLASS_REPORTS)
     width = max((len(g.submission) for g in run.grades), default=10)
     for g in run.grades:
         worst = [t.name for t in g.tasks if not t.passed]
@@ -117,5 +131,25 @@ def run_demo(out: TextIO, report_dir: str | os.PathLike = "reports/demo", jobs: 
         print(f"  {g.submission:<{width}} {g.score:6g} / {g.max_score:g}{note}", file=out)
     print(f"\nGraded {len(run.grades)} submissions in {run.elapsed:.0f}s.", file=out)
     print(f"Class report: {(report / 'index.html').resolve()}", file=out)
-    print(f"Grades: {report / 'grades.csv'}, JUnit: {report / 'junit.xml'}, per student: {report / 'submissions'}/NAME/report.html", file=out)
+    print(
+        f"Grades: {report / 'grades.csv'}, JUnit: {report / 'junit.xml'}, "
+        f"per student: {report / 'submissions'}/NAME/report.html",
+        file=out,
+    )
     return 0
+
+
+@dataclass(frozen=True)
+class DemoCommand:
+    name: str = "demo"
+    help: str = "show the oracle (and the grader) at work on the bundled example"
+    description: str = "Show the oracle at work on the bundled example, then grade the example class."
+
+    def add_arguments(self, parser) -> None:
+        pass
+
+    def run(self, args) -> int:
+        return run_demo(sys.stdout)
+
+
+COMMAND = DemoCommand()

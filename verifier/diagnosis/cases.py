@@ -12,10 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from verifier.formats import Format
-from verifier.targets import Case, Target
+from verifier.spec.case import Case
+from verifier.spec.formats import Format
+from verifier.spec.targets import Target
 
-PROBLEM_KEYS = ("X", "y", "w", "b", "lam")
+# The tail ladder's rungs (|z|): fixed moderate points where 1 - sigma already cancels badly, then
+# multiples of where sigma rounds to 1 (just before, just after, and well past), then multiples of
+# exp's overflow threshold (half-way, just before, just after, far past).
+LADDER_FIXED = (8.0, 15.0, 25.0)
+LADDER_SATURATION = (0.8, 1.03, 1.08, 1.4, 2.7)
+LADDER_OVERFLOW = (0.55, 0.99, 1.015, 1.13, 1.41)
 
 
 def ladder_points(fmt: Format) -> list[float]:
@@ -25,34 +31,14 @@ def ladder_points(fmt: Format) -> list[float]:
 
     t = reference.thresholds(fmt.name)
     one, ovf = t.sigmoid_rounds_to_one, t.exp_overflow
-    mags = [8.0, 15.0, 25.0, 0.8 * one, 1.03 * one, 1.08 * one, 1.4 * one, 2.7 * one,
-            0.55 * ovf, 0.99 * ovf, 1.015 * ovf, 1.13 * ovf, 1.41 * ovf]
+    mags = [m for m in LADDER_FIXED] + [k * one for k in LADDER_SATURATION] + [k * ovf for k in LADDER_OVERFLOW]
     mags = sorted({float(fmt.dtype.type(round(v, 1))) for v in mags})
     return [-v for v in reversed(mags)] + mags
 
 
 def case_from_plain(inputs: dict[str, Any], fmt: Format) -> Case:
-    """Inverse of ``verifier.runner.plain_case``: numpy arrays in the format, floats for b and lam."""
-    case: Case = {}
-    for k, v in inputs.items():
-        if k in ("X", "w", "z", "f"):
-            case[k] = np.asarray(v, dtype=np.float64).astype(fmt.dtype)
-        elif k == "y":
-            case[k] = np.asarray(v, dtype=np.float64)
-        elif k in ("b", "lam"):
-            case[k] = float(v)
-        else:
-            case[k] = v
-    if "X" in case and case["X"].ndim == 1:
-        case["X"] = case["X"].reshape(len(case.get("y", case["X"])), -1)
-    return case
-
-
-def with_changes(case: Case, **changes) -> Case:
-    """A copy of ``case`` with some inputs replaced (and the cached logits dropped)."""
-    out = {k: v for k, v in case.items() if not k.startswith("_")}
-    out.update(changes)
-    return out
+    """Inverse of ``Case.plain``: numpy arrays in the format, floats for b and lam."""
+    return Case.from_plain(inputs, fmt.dtype)
 
 
 def _dyadic(values: np.ndarray, denominator: int = 64) -> np.ndarray:
@@ -65,12 +51,12 @@ def _problem(m: int, n: int, w: list[float], b: float, lam: float, fmt: Format, 
     X = _dyadic(rng.normal(0.0, 1.0, size=(m, n)))
     y = (rng.random(m) < 0.5).astype(np.float64)
     y[0], y[1] = 0.0, 1.0
-    return {"X": X.astype(fmt.dtype), "y": y, "w": np.asarray(w, dtype=fmt.dtype), "b": float(b), "lam": float(lam)}
+    return Case(X=X.astype(fmt.dtype), y=y, w=np.asarray(w, dtype=fmt.dtype), b=float(b), lam=float(lam))
 
 
 def designed(target: Target, fmt: Format, lam: float) -> list[tuple[str, Case]]:
     """Benign cases chosen so that the mistake models disagree with each other and with the truth."""
-    if target.kind == "problem":
+    if not target.pointwise:
         return [
             ("m = 40, n = 3", _problem(40, 3, [0.5, -0.75, 0.25], 0.375, lam, fmt, 11)),
             ("m = 40, n = 1", _problem(40, 1, [0.625], -0.25, lam, fmt, 12)),
@@ -79,13 +65,11 @@ def designed(target: Target, fmt: Format, lam: float) -> list[tuple[str, Case]]:
     z = np.array([-3.0, -1.5, -0.5, 0.25, 1.0, 2.5])
     y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
     f = np.array([0.125, 0.3125, 0.4375, 0.625, 0.8125, 0.9375])
-    case: Case = {}
-    if "z" in target.inputs:
-        case["z"] = z.astype(fmt.dtype)
-    if "f" in target.inputs:
-        case["f"] = f.astype(fmt.dtype)
-    if "y" in target.inputs:
-        case["y"] = y
+    case = Case(
+        z=z.astype(fmt.dtype) if "z" in target.inputs else None,
+        f=f.astype(fmt.dtype) if "f" in target.inputs else None,
+        y=y if "y" in target.inputs else None,
+    )
     return [("six moderate inputs", case)]
 
 
@@ -95,21 +79,31 @@ def ladder(target: Target, fmt: Format, lam: float) -> list[tuple[float, Case]]:
 
     out: list[tuple[float, Case]] = []
     for z in ladder_points(fmt):
-        if target.kind == "problem":
+        if not target.pointwise:
             # two identical rows with Xw = 0, so every logit is exactly b = z; labels 0 and 1
             X = np.array([[0.25, 0.5], [0.25, 0.5]])
-            case = {"X": X.astype(fmt.dtype), "y": np.array([0.0, 1.0]), "w": np.array([0.5, -0.25], dtype=fmt.dtype),
-                    "b": float(fmt.dtype.type(z)), "lam": float(lam)}
-            out.append((z, case))
+            out.append(
+                (
+                    z,
+                    Case(
+                        X=X.astype(fmt.dtype),
+                        y=np.array([0.0, 1.0]),
+                        w=np.array([0.5, -0.25], dtype=fmt.dtype),
+                        b=float(fmt.dtype.type(z)),
+                        lam=float(lam),
+                    ),
+                )
+            )
             continue
-        base: Case = {}
-        if "z" in target.inputs:
-            base["z"] = np.array([z], dtype=fmt.dtype)
-        if "f" in target.inputs:
-            base["f"] = np.array([float(reference.round_to_format(reference.sigmoid(z), fmt.name))], dtype=fmt.dtype)
+        base = Case(
+            z=np.array([z], dtype=fmt.dtype) if "z" in target.inputs else None,
+            f=np.array([float(reference.round_to_format(reference.sigmoid(z), fmt.name))], dtype=fmt.dtype)
+            if "f" in target.inputs
+            else None,
+        )
         if "y" in target.inputs:
             for label in (0.0, 1.0):
-                out.append((z, {**base, "y": np.array([label])}))
+                out.append((z, base.replace(y=np.array([label]))))
         else:
             out.append((z, base))
     return out

@@ -34,120 +34,243 @@ _M = Mistake
 
 CATALOG: tuple[Mistake, ...] = (
     # ------------------------------------------------------------------ setup
-    _M("syntax-error", "setup", "the submission does not parse",
-       "Python could not parse the file (or a notebook cell), so nothing in it could be checked.",
-       "Read the line the error names; an unclosed bracket usually shows up on the line after it."),
-    _M("load-error", "setup", "the submission raises while it is imported",
-       "Importing the file ran code that raised (a missing module, a name used before it is defined, a "
-       "call at top level that fails).",
-       "Keep top-level code to imports and definitions; run the file on its own to see the error."),
-    _M("missing-function", "setup", "the function is not defined",
-       "No function with the expected name exists in the submission.",
-       "Check the spelling and that the function is defined at top level, not inside another function."),
+    _M(
+        "syntax-error",
+        "setup",
+        "the submission does not parse",
+        "Python could not parse the file (or a notebook cell), so nothing in it could be checked.",
+        "Read the line the error names; an unclosed bracket usually shows up on the line after it.",
+    ),
+    _M(
+        "load-error",
+        "setup",
+        "the submission raises while it is imported",
+        "Importing the file ran code that raised (a missing module, a name used before it is defined, a "
+        "call at top level that fails).",
+        "Keep top-level code to imports and definitions; run the file on its own to see the error.",
+    ),
+    _M(
+        "missing-function",
+        "setup",
+        "the function is not defined",
+        "No function with the expected name exists in the submission.",
+        "Check the spelling and that the function is defined at top level, not inside another function.",
+    ),
     # ------------------------------------------------------------------ contract
-    _M("outputs-swapped", "contract", "outputs returned in the wrong order",
-       "The values are right but come back in the wrong order (for example dj_dw where dj_db is expected).",
-       "Compare the order of your return statement with the order the assignment documents."),
-    _M("wrong-shape", "contract", "result of the wrong shape (broadcasting)",
-       "The result has the wrong shape, or the function fails for some shapes (one feature, one example): "
-       "usually an array that broadcasts against another one in an unintended way.",
-       "Print the shapes of X, y, w and of each intermediate array; a (m, 1) column combined with a (m,) "
-       "vector broadcasts to (m, m)."),
-    _M("mutates-input", "contract", "modifies its input arrays",
-       "The function changes the caller's arrays in place (an in-place operator or a slice assignment).",
-       "Work on new arrays: in-place operators such as +=, *= or **= on an argument change the caller's data."),
-    _M("rejects-arrays", "contract", "works only on Python scalars",
-       "The function uses scalar-only operations (math.exp, if z > 0) and fails on numpy arrays.",
-       "Use numpy's element-wise functions, and element-wise selection instead of an if on the whole array."),
-    _M("raises", "contract", "raises, hangs or ends the process on valid inputs",
-       "The function raises an exception, does not return within the time limit, or ends the worker "
-       "process, on inputs that are valid for the assignment.",
-       "Run the function on the example shown and follow the traceback; for a hang, check loop conditions."),
-    _M("nondeterministic", "contract", "different results for the same inputs",
-       "Two calls with identical inputs returned different results (random numbers, or state kept "
-       "between calls).",
-       "Remove randomness and global state from the computation."),
+    _M(
+        "outputs-swapped",
+        "contract",
+        "outputs returned in the wrong order",
+        "The values are right but come back in the wrong order (for example dj_dw where dj_db is expected).",
+        "Compare the order of your return statement with the order the assignment documents.",
+    ),
+    _M(
+        "wrong-shape",
+        "contract",
+        "result of the wrong shape (broadcasting)",
+        "The result has the wrong shape, or the function fails for some shapes (one feature, one example): "
+        "usually an array that broadcasts against another one in an unintended way.",
+        "Print the shapes of X, y, w and of each intermediate array; a (m, 1) column combined with a (m,) "
+        "vector broadcasts to (m, m).",
+    ),
+    _M(
+        "mutates-input",
+        "contract",
+        "modifies its input arrays",
+        "The function changes the caller's arrays in place (an in-place operator or a slice assignment).",
+        "Work on new arrays: in-place operators such as +=, *= or **= on an argument change the caller's data.",
+    ),
+    _M(
+        "rejects-arrays",
+        "contract",
+        "works only on Python scalars",
+        "The function uses scalar-only operations (math.exp, if z > 0) and fails on numpy arrays.",
+        "Use numpy's element-wise functions, and element-wise selection instead of an if on the whole array.",
+    ),
+    _M(
+        "raises",
+        "contract",
+        "raises, hangs or ends the process on valid inputs",
+        "The function raises an exception, does not return within the time limit, or ends the worker "
+        "process, on inputs that are valid for the assignment.",
+        "Run the function on the example shown and follow the traceback; for a hang, check loop conditions.",
+    ),
+    _M(
+        "nondeterministic",
+        "contract",
+        "different results for the same inputs",
+        "Two calls with identical inputs returned different results (random numbers, or state kept between calls).",
+        "Remove randomness and global state from the computation.",
+    ),
     # ------------------------------------------------------------------ mistake models
-    _M("sign-flipped", "model", "wrong sign",
-       "The result is the negative of the right answer (the residual written as label minus prediction, or "
-       "the derivative of the log-likelihood instead of the cost).",
-       "The cost is the negative log-likelihood; its gradient uses prediction minus label."),
-    _M("not-averaged", "model", "sum instead of mean",
-       "The result is m times the right answer: the sum over the examples is never divided by m.",
-       "The cost and its gradient are averages over the m examples."),
-    _M("wrong-divisor", "model", "divided by the wrong count",
-       "The sum over examples is divided by something other than m (n, m - 1, m instead of 2m, ...).",
-       "Check which count the sum is divided by: the number of examples is the number of rows of X."),
-    _M("squared-error-gradient", "model", "gradient of the squared error",
-       "The gradient carries an extra factor sigma(z)(1 - sigma(z)): it is the gradient of the squared "
-       "error of sigma(z), not of the log-loss.",
-       "For the log-loss the sigma'(z) factor cancels: the residual alone multiplies the features."),
-    _M("squared-error-cost", "model", "squared error instead of log-loss",
-       "The cost is the mean squared error of sigma(z), not the cross-entropy (log-loss).",
-       "Logistic regression's cost is the average of -y log(f) - (1 - y) log(1 - f)."),
-    _M("missing-sigmoid", "model", "linear prediction used without the sigmoid",
-       "The prediction Xw + b is used where sigma(Xw + b) belongs: the result is linear regression's.",
-       "Pass the linear combination through the sigmoid before comparing it with the labels."),
-    _M("missing-bias", "model", "bias b ignored",
-       "z is computed as X w without adding b.",
-       "The logit of each example includes the bias term."),
-    _M("bias-regularized", "model", "bias term regularized",
-       "The L2 penalty includes the bias b (or theta[0]), which is not regularized.",
-       "Only the weights w (theta[1:]) enter the penalty and its gradient."),
-    _M("regularization-scale", "model", "penalty scaled wrongly",
-       "The L2 penalty (or its gradient) has the wrong factor, e.g. lambda/m where lambda/(2m) belongs, "
-       "or lambda/(2m) in the gradient where lambda/m belongs.",
-       "The penalty is lambda/(2m) ||w||^2; differentiate it to get the factor of its gradient."),
-    _M("regularization-missing", "model", "penalty left out",
-       "The result is the unregularized one: lambda is accepted but never used.",
-       "Add the L2 penalty of the weights (and its gradient) to the unregularized result."),
-    _M("rows-dropped", "model", "some examples left out",
-       "The result uses only some rows of X: the last row (a loop to m - 1), the first 32 (a mini-batch), "
-       "or all but the remainder after chunks of 32.",
-       "Check loop bounds and slices: every one of the m examples must contribute."),
-    _M("off-by-one", "model", "a feature left out",
-       "One weight's gradient (the first or the last) is never computed: a loop over features stops one short.",
-       "Check the range of the loop over the n features."),
-    _M("labels-swapped", "model", "labels swapped",
-       "y and 1 - y are exchanged: the loss of label 1 is charged to label 0.",
-       "The log of the predicted probability goes with y, the log of its complement with 1 - y."),
-    _M("log-base", "model", "logarithm in another base",
-       "The loss uses log10 or log2 where the natural logarithm belongs.",
-       "The log-loss uses the natural logarithm."),
-    _M("chain-rule-denominator", "model", "chain rule stopped half-way",
-       "The gradient multiplies by dL/df = (f - y)/(f(1 - f)) but leaves out df/dz = f(1 - f).",
-       "Differentiate through the sigmoid as well: the two factors f(1 - f) cancel."),
-    _M("sigmoid-formula", "model", "sigmoid of -z",
-       "The sigmoid is computed as 1/(1 + e^z), which is sigma(-z).",
-       "sigma(z) tends to 1 for large positive z; check the sign in the exponent."),
+    _M(
+        "sign-flipped",
+        "model",
+        "wrong sign",
+        "The result is the negative of the right answer (the residual written as label minus prediction, or "
+        "the derivative of the log-likelihood instead of the cost).",
+        "The cost is the negative log-likelihood; its gradient uses prediction minus label.",
+    ),
+    _M(
+        "not-averaged",
+        "model",
+        "sum instead of mean",
+        "The result is m times the right answer: the sum over the examples is never divided by m.",
+        "The cost and its gradient are averages over the m examples.",
+    ),
+    _M(
+        "wrong-divisor",
+        "model",
+        "divided by the wrong count",
+        "The sum over examples is divided by something other than m (n, m - 1, m instead of 2m, ...).",
+        "Check which count the sum is divided by: the number of examples is the number of rows of X.",
+    ),
+    _M(
+        "squared-error-gradient",
+        "model",
+        "gradient of the squared error",
+        "The gradient carries an extra factor sigma(z)(1 - sigma(z)): it is the gradient of the squared "
+        "error of sigma(z), not of the log-loss.",
+        "For the log-loss the sigma'(z) factor cancels: the residual alone multiplies the features.",
+    ),
+    _M(
+        "squared-error-cost",
+        "model",
+        "squared error instead of log-loss",
+        "The cost is the mean squared error of sigma(z), not the cross-entropy (log-loss).",
+        "Logistic regression's cost is the average of -y log(f) - (1 - y) log(1 - f).",
+    ),
+    _M(
+        "missing-sigmoid",
+        "model",
+        "linear prediction used without the sigmoid",
+        "The prediction Xw + b is used where sigma(Xw + b) belongs: the result is linear regression's.",
+        "Pass the linear combination through the sigmoid before comparing it with the labels.",
+    ),
+    _M(
+        "missing-bias",
+        "model",
+        "bias b ignored",
+        "z is computed as X w without adding b.",
+        "The logit of each example includes the bias term.",
+    ),
+    _M(
+        "bias-regularized",
+        "model",
+        "bias term regularized",
+        "The L2 penalty includes the bias b (or theta[0]), which is not regularized.",
+        "Only the weights w (theta[1:]) enter the penalty and its gradient.",
+    ),
+    _M(
+        "regularization-scale",
+        "model",
+        "penalty scaled wrongly",
+        "The L2 penalty (or its gradient) has the wrong factor, e.g. lambda/m where lambda/(2m) belongs, "
+        "or lambda/(2m) in the gradient where lambda/m belongs.",
+        "The penalty is lambda/(2m) ||w||^2; differentiate it to get the factor of its gradient.",
+    ),
+    _M(
+        "regularization-missing",
+        "model",
+        "penalty left out",
+        "The result is the unregularized one: lambda is accepted but never used.",
+        "Add the L2 penalty of the weights (and its gradient) to the unregularized result.",
+    ),
+    _M(
+        "rows-dropped",
+        "model",
+        "some examples left out",
+        "The result uses only some rows of X: the last row (a loop to m - 1), the first 32 (a mini-batch), "
+        "or all but the remainder after chunks of 32.",
+        "Check loop bounds and slices: every one of the m examples must contribute.",
+    ),
+    _M(
+        "off-by-one",
+        "model",
+        "a feature left out",
+        "One weight's gradient (the first or the last) is never computed: a loop over features stops one short.",
+        "Check the range of the loop over the n features.",
+    ),
+    _M(
+        "labels-swapped",
+        "model",
+        "labels swapped",
+        "y and 1 - y are exchanged: the loss of label 1 is charged to label 0.",
+        "The log of the predicted probability goes with y, the log of its complement with 1 - y.",
+    ),
+    _M(
+        "log-base",
+        "model",
+        "logarithm in another base",
+        "The loss uses log10 or log2 where the natural logarithm belongs.",
+        "The log-loss uses the natural logarithm.",
+    ),
+    _M(
+        "chain-rule-denominator",
+        "model",
+        "chain rule stopped half-way",
+        "The gradient multiplies by dL/df = (f - y)/(f(1 - f)) but leaves out df/dz = f(1 - f).",
+        "Differentiate through the sigmoid as well: the two factors f(1 - f) cancel.",
+    ),
+    _M(
+        "sigmoid-formula",
+        "model",
+        "sigmoid of -z",
+        "The sigmoid is computed as 1/(1 + e^z), which is sigma(-z).",
+        "sigma(z) tends to 1 for large positive z; check the sign in the exponent.",
+    ),
     # ------------------------------------------------------------------ numeric causes
-    _M("overflow", "numeric", "exp overflows in the tails",
-       "exp of a large argument overflows to inf beyond |z| = 709.78 (float64), and inf/inf or inf - inf "
-       "gives NaN (or a wrong 0).",
-       "Never exponentiate a large positive number: branch on the sign of z, or use a library function "
-       "written for this (logaddexp, expit, log_expit)."),
-    _M("log-of-zero", "numeric", "log(0) once sigma rounds to 1",
-       "sigma(z) rounds to exactly 1 beyond z = 36.7 (and to 0 far below), so log(1 - f) or log(f) is "
-       "log(0) = -inf, and 0 * -inf is NaN.",
-       "Compute the loss from the logit z directly (log(1 + e^z) written without overflow), not from the "
-       "rounded probability."),
-    _M("clipping", "numeric", "values pinned at a clip constant",
-       "The probability (or the log) is clipped at a constant such as 1e-15, 1e-7, machine epsilon or -100, "
-       "so the result stops growing and stays pinned at the clip value in the tails.",
-       "Clipping hides the log(0) problem but gives wrong values; compute the loss from the logit instead."),
-    _M("cancellation", "numeric", "cancellation in 1 - sigma or tanh forms",
-       "The formula subtracts nearly equal numbers (1 - sigma(z), 1 + tanh(z/2) for negative z) and loses "
-       "all accuracy, down to 0 where the true value is tiny but not zero.",
-       "Use a form that never subtracts numbers close to 1, e.g. evaluate the branch that does not cancel "
-       "for each sign of z."),
-    _M("reduced-precision", "numeric", "computed in float32 or float16",
-       "The arithmetic is done in a narrower format (float32, float16) than the one asked for: about 7 "
-       "(float32) or 3 (float16) correct digits.",
-       "Keep the computation in the input's dtype; look for astype, dtype= or np.float32 conversions."),
+    _M(
+        "overflow",
+        "numeric",
+        "exp overflows in the tails",
+        "exp of a large argument overflows to inf beyond |z| = 709.78 (float64), and inf/inf or inf - inf "
+        "gives NaN (or a wrong 0).",
+        "Never exponentiate a large positive number: branch on the sign of z, or use a library function "
+        "written for this (logaddexp, expit, log_expit).",
+    ),
+    _M(
+        "log-of-zero",
+        "numeric",
+        "log(0) once sigma rounds to 1",
+        "sigma(z) rounds to exactly 1 beyond z = 36.7 (and to 0 far below), so log(1 - f) or log(f) is "
+        "log(0) = -inf, and 0 * -inf is NaN.",
+        "Compute the loss from the logit z directly (log(1 + e^z) written without overflow), not from the "
+        "rounded probability.",
+    ),
+    _M(
+        "clipping",
+        "numeric",
+        "values pinned at a clip constant",
+        "The probability (or the log) is clipped at a constant such as 1e-15, 1e-7, machine epsilon or -100, "
+        "so the result stops growing and stays pinned at the clip value in the tails.",
+        "Clipping hides the log(0) problem but gives wrong values; compute the loss from the logit instead.",
+    ),
+    _M(
+        "cancellation",
+        "numeric",
+        "cancellation in 1 - sigma or tanh forms",
+        "The formula subtracts nearly equal numbers (1 - sigma(z), 1 + tanh(z/2) for negative z) and loses "
+        "all accuracy, down to 0 where the true value is tiny but not zero.",
+        "Use a form that never subtracts numbers close to 1, e.g. evaluate the branch that does not cancel "
+        "for each sign of z.",
+    ),
+    _M(
+        "reduced-precision",
+        "numeric",
+        "computed in float32 or float16",
+        "The arithmetic is done in a narrower format (float32, float16) than the one asked for: about 7 "
+        "(float32) or 3 (float16) correct digits.",
+        "Keep the computation in the input's dtype; look for astype, dtype= or np.float32 conversions.",
+    ),
     # ------------------------------------------------------------------ fallback
-    _M("unrecognized", "unrecognized", "failure not recognized",
-       "No mistake in the catalog explains the evidence; the diagnosis lists the facts.",
-       "Compare your result with the expected value on the example shown."),
+    _M(
+        "unrecognized",
+        "unrecognized",
+        "failure not recognized",
+        "No mistake in the catalog explains the evidence; the diagnosis lists the facts.",
+        "Compare your result with the expected value on the example shown.",
+    ),
 )
 
 MISTAKES: dict[str, Mistake] = {m.id: m for m in CATALOG}

@@ -1,4 +1,4 @@
-"""Explain a failing Result with the catalog of mistakes (verifier/mistakes.py, docs/diagnoses.md).
+"""Explain a failing Result with the catalog of mistakes (verifier/diagnosis/catalog.py, docs/diagnoses.md).
 
 ``attach(result, probe, cfg)`` is called by ``verifier.check`` at the end of a failing run while the
 candidate can still be called.  It gathers evidence (the candidate on three designed benign cases,
@@ -6,9 +6,9 @@ on each failing check's counterexample and, when a tail check failed, on a ladde
 moderate to far past overflow), tests every mistake model against it, and returns the Result with
 ``diagnoses`` filled, ordered by how many failing checks each explains.  A diagnosis is reported
 only when its model reproduces the evidence; otherwise one ``unrecognized`` diagnosis states the
-facts.  ``attach`` never raises.  The evidence types live in verifier/diagnose_evidence.py, the
-setup and contract diagnoses in verifier/diagnose_contract.py, the mistake models in
-verifier/diagnose_models.py and the numeric causes in verifier/diagnose_numeric.py.
+facts.  ``attach`` never raises.  The evidence types live in verifier/diagnosis/evidence.py, the
+setup and contract diagnoses in verifier/diagnosis/contract.py, the mistake models in
+verifier/diagnosis/models.py and the numeric causes in verifier/diagnosis/numeric.py.
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from verifier import diagnose_cases, diagnose_models, diagnose_numeric
-from verifier.candidate import Observation
-from verifier.diagnose_contract import contract_diagnoses, nondeterministic, setup
-from verifier.diagnose_evidence import (
+from verifier.diagnosis import cases as diagnose_cases
+from verifier.diagnosis import models as diagnose_models
+from verifier.diagnosis import numeric as diagnose_numeric
+from verifier.diagnosis.catalog import MISTAKES, ORDER
+from verifier.diagnosis.contract import contract_diagnoses, nondeterministic, setup
+from verifier.diagnosis.evidence import (
+    PROBLEM_SCALE_FLOOR,
     Candidate,
     Seen,
     close,
@@ -35,13 +38,22 @@ from verifier.diagnose_evidence import (
     show_number,
     tolerance,
 )
-from verifier.diagnose_models import Model, as_float
-from verifier.judge import compare
-from verifier.mistakes import MISTAKES, ORDER
-from verifier.results import Diagnosis, Result
-from verifier.targets import Case
+from verifier.diagnosis.models import Model, as_float
+from verifier.engine.candidate import Observation
+from verifier.engine.judge import compare
+from verifier.spec.case import Case
+from verifier.spec.results import Diagnosis, Result
 
-TAIL_CHECKS = ("stability.saturated", "stability.overflow", "stability.underflow", "stability.cancellation", "stability.finite")
+# A failing check's counterexample belongs to a numeric cause when its largest |z| is at least this
+# fraction of where the cause starts on the ladder (rungs are coarse; counterexamples fall between).
+ZMIN_SLACK = 0.9
+TAIL_CHECKS = (
+    "stability.saturated",
+    "stability.overflow",
+    "stability.underflow",
+    "stability.cancellation",
+    "stability.finite",
+)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -75,7 +87,9 @@ def diagnose(result: Result, probe, cfg) -> tuple[Diagnosis, ...]:
     return tuple(c.to_diagnosis(failing) for c in found)
 
 
-def find(result: Result | None, probe, cfg, ladder: bool | None = None, seen_out: list | None = None) -> list[Candidate]:
+def find(
+    result: Result | None, probe, cfg, ladder: bool | None = None, seen_out: list | None = None
+) -> list[Candidate]:
     """Every catalog mistake the evidence supports, ranked.  ``result`` may be None (then only the
     designed probes and, when ``ladder`` is true, the tail ladder are looked at).  The cases looked
     at are appended to ``seen_out`` when given."""
@@ -165,19 +179,25 @@ def _model_candidate(model: Model, hits, n_designed: int, checks: set[str], cfg)
     label = comp if a.size == 1 else f"{comp}[{index}]"
     mistake = MISTAKES[model.id]
     where = ", ".join(sorted({c for _, cs, _ in hits for c in cs}, key=cfg.target.components.index))
-    message = (f"{mistake.title[0].upper() + mistake.title[1:]} (in {where}): on a test case with {s.label}, "
-               f"{label} is {show_number(a[i])} where the right value is {show_number(e[i])}; {model.variant} gives "
-               f"{show_number(p[i])}, and it matches every one of the {n_designed} test cases.")
-    evidence = {"variant": model.variant, "case": diagnose_cases_plain(s.case), "component": label,
-                "actual": float(a[i]), "expected": float(e[i]), "predicted": float(p[i]),
-                "cases_matched": n_designed}
+    message = (
+        f"{mistake.title[0].upper() + mistake.title[1:]} (in {where}): on a test case with {s.label}, "
+        f"{label} is {show_number(a[i])} where the right value is {show_number(e[i])}; {model.variant} gives "
+        f"{show_number(p[i])}, and it matches every one of the {n_designed} test cases."
+    )
+    evidence = {
+        "variant": model.variant,
+        "case": diagnose_cases_plain(s.case),
+        "component": label,
+        "actual": float(a[i]),
+        "expected": float(e[i]),
+        "predicted": float(p[i]),
+        "cases_matched": n_designed,
+    }
     return Candidate(model.id, 0.95, message, evidence, checks)
 
 
 def diagnose_cases_plain(case: Case) -> dict[str, Any]:
-    from verifier.runner import plain_case
-
-    return plain_case(case)
+    return case.plain()
 
 
 def _reduced_precision(failing: dict, seen: list[Seen], cfg) -> Candidate | None:
@@ -186,8 +206,13 @@ def _reduced_precision(failing: dict, seen: list[Seen], cfg) -> Candidate | None
     if f is None:
         return None
     checks = {cid for cid in failing if not cid.startswith("contract.")}
-    return Candidate(f.id, f.confidence, f"The result is computed in a narrower format than {cfg.fmt.name}: {f.detail}.",
-                     f.evidence, checks)
+    return Candidate(
+        f.id,
+        f.confidence,
+        f"The result is computed in a narrower format than {cfg.fmt.name}: {f.detail}.",
+        f.evidence,
+        checks,
+    )
 
 
 # --------------------------------------------------------------------------- numeric causes in the tails
@@ -195,15 +220,21 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
     target, fmt = cfg.target, cfg.fmt
     model_obj = None
     if model is not None:
-        model_obj = next((m for m in diagnose_models.models_for(target)
-                          if m.id == model.id and m.variant == model.evidence.get("variant")), None)
+        model_obj = next(
+            (
+                m
+                for m in diagnose_models.models_for(target)
+                if m.id == model.id and m.variant == model.evidence.get("variant")
+            ),
+            None,
+        )
     points = []
     rungs = diagnose_cases.ladder(target, fmt, cfg.lam)
     batched = _batched_observations(probe, target, [case for _, case in rungs])
     for k, (z, case) in enumerate(rungs):
         try:
-            exact_raw = target.exact(diagnose_cases.with_changes(case))
-        except Exception:
+            exact_raw = target.exact(case)
+        except (ArithmeticError, ValueError):  # a rung whose truth the oracle cannot give: no evidence
             continue
         expected = as_float(exact_raw)
         truth_finite = all(np.all(np.isfinite(v)) for v in expected.values())
@@ -211,7 +242,7 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
         if obs.outputs is None:
             points.append(diagnose_numeric.Point(z, case, None, expected, False, math.inf, truth_finite, obs.error))
             continue
-        verdict = compare(target, diagnose_cases.with_changes(case), obs.outputs, exact_raw, fmt, cfg.standard)
+        verdict = compare(target, case, obs.outputs, exact_raw, fmt, cfg.standard)
         passed = verdict.passed
         if not passed and model_obj is not None:
             pred = _predict(model_obj, cfg, case)
@@ -232,7 +263,7 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
         if cid == "stability.finite":
             owner = next((f for f in findings if f.id in ("log-of-zero", "overflow")), None)
         if owner is None and math.isfinite(zc):
-            covering = [f for f in findings if zc >= 0.9 * f.zmin]
+            covering = [f for f in findings if zc >= ZMIN_SLACK * f.zmin]
             owner = max(covering, key=lambda f: f.zmin) if covering else None
         if owner is None and cid != "correctness.identities":
             owner = findings[0]
@@ -247,20 +278,23 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
 def _batched_observations(probe, target, cases: list[Case]) -> list[Observation] | None:
     """For a pointwise target, the ladder in one call per label (the function works element-wise);
     None when that call does not give readable outputs (then each rung is called on its own)."""
-    if target.kind != "pointwise" or not cases:
+    if not target.pointwise or not cases:
         return None
     out: list[Observation | None] = [None] * len(cases)
     groups: dict[float, list[int]] = {}
     for i, c in enumerate(cases):
-        groups.setdefault(float(np.asarray(c.get("y", [0.0])).reshape(-1)[0]), []).append(i)
+        groups.setdefault(float(np.asarray(c.y if c.y is not None else [0.0]).reshape(-1)[0]), []).append(i)
     for idx in groups.values():
-        joined = {k: np.concatenate([np.asarray(cases[i][k]).reshape(-1) for i in idx]) for k in cases[idx[0]]}
+        first = cases[idx[0]]
+        joined = first.replace(
+            **{k: np.concatenate([np.asarray(cases[i][k]).reshape(-1) for i in idx]) for k in target.inputs}
+        )
         obs = observe(probe, joined)
         if obs.outputs is None or "value" not in obs.outputs or np.size(obs.outputs["value"]) != len(idx):
             return None
         values = np.asarray(obs.outputs["value"]).reshape(-1)
         for j, i in enumerate(idx):
-            out[i] = Observation({"value": values[j:j + 1].copy()}, warnings=obs.warnings)
+            out[i] = Observation({"value": values[j : j + 1].copy()}, warnings=obs.warnings)
     return out  # type: ignore[return-value]
 
 
@@ -276,7 +310,10 @@ def _facts(cfg, seen: list[Seen]) -> list[str]:
         if s.check:
             continue
         if s.obs.outputs is None:
-            return [f" On a test case with {shape_words(s.case)} the call failed: {s.obs.error.splitlines()[0] if s.obs.error else s.obs.status}."]
+            return [
+                f" On a test case with {shape_words(s.case)} the call failed: "
+                f"{s.obs.error.splitlines()[0] if s.obs.error else s.obs.status}."
+            ]
         ok, _ = compare_model(cfg, s, s.exact)
         if ok:
             continue
@@ -284,7 +321,7 @@ def _facts(cfg, seen: list[Seen]) -> list[str]:
         for comp in cfg.target.components:
             a = np.asarray(s.obs.outputs[comp], dtype=np.float64).reshape(-1)
             e = np.asarray(s.exact[comp], dtype=np.float64).reshape(-1)
-            if close(a, e, float(np.max(np.abs(e), initial=0.0)) + 1e-3, tolerance(cfg)).all():
+            if close(a, e, float(np.max(np.abs(e), initial=0.0)) + PROBLEM_SCALE_FLOOR, tolerance(cfg)).all():
                 right.append(comp)
                 continue
             i = int(np.argmax(np.abs(a - e)))
@@ -298,7 +335,6 @@ def _facts(cfg, seen: list[Seen]) -> list[str]:
     return [" Moderate inputs give the right result; the failures are in the regions named above."]
 
 
-
 def _unrecognized(result: Result, extra: list[str], note: str = "") -> Diagnosis:
     failed = result.failed()
     parts = []
@@ -306,7 +342,11 @@ def _unrecognized(result: Result, extra: list[str], note: str = "") -> Diagnosis
     for c in failed:
         region = f" ({c.region})" if c.region else ""
         parts.append(f"{c.id}{region}")
-        if c.counterexample is not None and math.isfinite(c.worst_ulps) and (worst is None or c.worst_ulps > worst.worst_ulps):
+        if (
+            c.counterexample is not None
+            and math.isfinite(c.worst_ulps)
+            and (worst is None or c.worst_ulps > worst.worst_ulps)
+        ):
             worst = c
         elif c.counterexample is not None and worst is None:
             worst = c
@@ -315,8 +355,10 @@ def _unrecognized(result: Result, extra: list[str], note: str = "") -> Diagnosis
     if worst is not None and worst.counterexample is not None:
         ce = worst.counterexample
         if ce.component:
-            msg += (f" The largest error is {worst.worst_ulps:.3g} ulps ({worst.worst_bits:.3g} bits) in {ce.component}"
-                    f" under {worst.id}")
+            msg += (
+                f" The largest error is {worst.worst_ulps:.3g} ulps ({worst.worst_bits:.3g} bits) in {ce.component}"
+                f" under {worst.id}"
+            )
             zs = [z for z in ce.z if math.isfinite(z)]
             if zs:
                 msg += f", on inputs whose logits reach |z| = {max(abs(z) for z in zs):.4g}"
@@ -324,7 +366,16 @@ def _unrecognized(result: Result, extra: list[str], note: str = "") -> Diagnosis
         first_line = worst.message.splitlines()[0] if worst.message else ""
         if first_line:
             msg += f" {worst.id}: {first_line.rstrip('.:')}."
-        evidence.update({"check": worst.id, "inputs": ce.inputs, "expected": ce.expected, "actual": ce.actual,
-                         "ulps": ce.ulps, "bits": ce.bits, "component": ce.component})
+        evidence.update(
+            {
+                "check": worst.id,
+                "inputs": ce.inputs,
+                "expected": ce.expected,
+                "actual": ce.actual,
+                "ulps": ce.ulps,
+                "bits": ce.bits,
+                "component": ce.component,
+            }
+        )
     msg += "".join(extra)
     return Diagnosis("unrecognized", 0.0, msg, MISTAKES["unrecognized"].hint, evidence, tuple(c.id for c in failed))

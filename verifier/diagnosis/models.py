@@ -10,21 +10,17 @@ sibling maths (squared error, linear regression, the chain rule stopped half-way
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import mpmath
 import numpy as np
 
 import reference
-from verifier.diagnose_cases import with_changes
-from verifier.targets import Case, Target
+from verifier.spec.case import Case
+from verifier.spec.targets import Target
 
 Prediction = dict[str, np.ndarray]
-
-GRADIENT_TARGETS = ("gradient", "cost-and-gradient", "linear-gradient")
-COST_TARGETS = ("cost", "cost-and-gradient", "linear-cost")
-LOG_TARGETS = ("cost", "cost-and-gradient", "loss", "loss-from-logit")
 
 
 @dataclass(frozen=True)
@@ -51,10 +47,8 @@ _CACHE_SIZE = 256
 
 def _fingerprint(target: Target, case: Case) -> tuple:
     parts: list = [target.name]
-    for k in sorted(case):
-        if k.startswith("_"):
-            continue
-        v = case[k]
+    for k, v in sorted(case.plain().items()):
+        v = case[k] if k in case else v
         if isinstance(v, np.ndarray):
             parts.append((k, v.dtype.str, v.shape, v.tobytes()))
         else:
@@ -67,19 +61,24 @@ def exact(target: Target, case: Case) -> Prediction:
     key = _fingerprint(target, case)
     hit = _EXACT_CACHE.get(key)
     if hit is None:
-        hit = as_float(target.exact(with_changes(case)))
+        hit = as_float(target.exact(case.replace()))
         if len(_EXACT_CACHE) >= _CACHE_SIZE:
             _EXACT_CACHE.pop(next(iter(_EXACT_CACHE)))
         _EXACT_CACHE[key] = hit
     return {k: v.copy() for k, v in hit.items()}
 
 
+# Working precision (bits) of the few models computed with mpmath directly: far above float64's 53,
+# so their own rounding is invisible next to the model tolerance.
+MODEL_PREC = 160
+
+
 def _m(case: Case) -> int:
-    return int(np.shape(case["X"])[0])
+    return case.m
 
 
 def _n(case: Case) -> int:
-    return int(np.shape(case["X"])[1])
+    return case.n
 
 
 def _scaled(factor: Callable[[Case], float | None], comps: tuple[str, ...] | None = None):
@@ -96,13 +95,13 @@ def _scaled(factor: Callable[[Case], float | None], comps: tuple[str, ...] | Non
 
 def _data_and_penalty(target: Target, case: Case) -> tuple[Prediction, Prediction]:
     full = exact(target, case)
-    data = exact(target, with_changes(case, lam=0.0))
+    data = exact(target, case.replace(lam=0.0))
     return data, {k: full[k] - data[k] for k in full}
 
 
 def _penalty_scaled(k: Callable[[Case], float]):
     def predict(target: Target, case: Case) -> Prediction | None:
-        if not case.get("lam"):
+        if not case.lam:
             return None
         data, pen = _data_and_penalty(target, case)
         return {c: data[c] + k(case) * pen[c] for c in data}
@@ -112,10 +111,10 @@ def _penalty_scaled(k: Callable[[Case], float]):
 
 def _data_scaled(c: float):
     def predict(target: Target, case: Case) -> Prediction | None:
-        data, pen = _data_and_penalty(target, case) if case.get("lam") else (exact(target, case), None)
+        data, pen = _data_and_penalty(target, case) if case.lam else (exact(target, case), None)
         out = {}
         for comp, v in data.items():
-            keep = target.kind == "problem" and comp != "cost"
+            keep = not target.pointwise and comp != "cost"
             out[comp] = v if keep else v * c
             if pen is not None:
                 out[comp] = out[comp] + pen[comp]
@@ -129,7 +128,7 @@ def _transformed(change: Callable[[Case], dict | None]):
         changes = change(case)
         if changes is None:
             return None
-        return exact(target, with_changes(case, **changes))
+        return exact(target, case.replace(**changes))
 
     return predict
 
@@ -146,20 +145,22 @@ def _rows(select: Callable[[int], slice | None], by_m: bool):
         if k == m:
             return None
         if k == 0:  # nothing left: an empty sum (divided by m), or 0/0
-            data, pen = _data_and_penalty(target, case) if case.get("lam") else (exact(target, case), None)
-            return {c: (np.zeros_like(v) if by_m else np.full_like(v, np.nan)) + (pen[c] if pen else 0.0)
-                    for c, v in data.items()}
-        sub = exact(target, with_changes(case, X=case["X"][sl], y=np.asarray(case["y"])[sl]))
+            data, pen = _data_and_penalty(target, case) if case.lam else (exact(target, case), None)
+            return {
+                c: (np.zeros_like(v) if by_m else np.full_like(v, np.nan)) + (pen[c] if pen else 0.0)
+                for c, v in data.items()
+            }
+        sub = exact(target, case.replace(X=case.X[sl], y=np.asarray(case.y)[sl]))
         return {c: v * (k / m) if by_m else v for c, v in sub.items()}
 
     return predict
 
 
 def _bias_regularized(target: Target, case: Case) -> Prediction | None:
-    lam = case.get("lam", 0.0)
-    if not lam or target.kind != "problem":
+    lam = case.lam
+    if not lam or target.pointwise:
         return None
-    m, b = _m(case), float(case["b"])
+    m, b = _m(case), float(case.b)
     out = exact(target, case)
     if "cost" in out:
         out["cost"] = out["cost"] + lam / (2 * m) * b * b
@@ -173,14 +174,16 @@ def _bias_regularized(target: Target, case: Case) -> Prediction | None:
 
 def _gradient_from_residuals(case: Case, residual) -> Prediction:
     """dJ/dw = X^T r / m + lam w / m and dJ/db = mean(r), exactly for residuals r(z_i, y_i)."""
-    X, y, w = case["X"], np.asarray(case["y"], dtype=np.float64), case["w"]
+    X, y, w = case.X, np.asarray(case.y, dtype=np.float64), case.w
     m, n = X.shape
-    lam = case.get("lam", 0.0)
-    with mpmath.workprec(160):
-        z = reference.logits(X, w, case["b"])
+    lam = case.lam
+    with mpmath.workprec(MODEL_PREC):
+        z = reference.logits(X, w, case.b)
         r = [residual(z[i], mpmath.mpf(float(y[i]))) for i in range(m)]
-        dw = [mpmath.fsum(mpmath.mpf(float(X[i, j])) * r[i] for i in range(m)) / m + mpmath.mpf(lam) * float(w[j]) / m
-              for j in range(n)]
+        dw = [
+            mpmath.fsum(mpmath.mpf(float(X[i, j])) * r[i] for i in range(m)) / m + mpmath.mpf(lam) * float(w[j]) / m
+            for j in range(n)
+        ]
         db = mpmath.fsum(r) / m
         return {"dj_dw": np.array([float(v) for v in dw]), "dj_db": np.array(float(db))}
 
@@ -195,9 +198,9 @@ def _chain_rule(target: Target, case: Case) -> Prediction | None:
 
 def _squared_error_gradient(factor: float):
     def predict(target: Target, case: Case) -> Prediction | None:
-        g = reference.squared_error_gradient(case["X"], case["y"], case["w"], case["b"], lam=0.0)
+        g = reference.squared_error_gradient(case.X, case.y, case.w, case.b, lam=0.0)
         out = as_float({"dj_dw": g.w, "dj_db": g.b})
-        _, pen = _data_and_penalty(target, case) if case.get("lam") else ({}, {})
+        _, pen = _data_and_penalty(target, case) if case.lam else ({}, {})
         return {c: factor * v + pen.get(c, 0.0) for c, v in out.items()}
 
     return predict
@@ -205,28 +208,30 @@ def _squared_error_gradient(factor: float):
 
 def _squared_error_cost(factor: float):
     def predict(target: Target, case: Case) -> Prediction | None:
-        c = reference.squared_error_cost(case["X"], case["y"], case["w"], case["b"], lam=case.get("lam", 0.0))
-        pen = _data_and_penalty(target, case)[1]["cost"] if case.get("lam") else 0.0
+        c = reference.squared_error_cost(case.X, case.y, case.w, case.b, lam=case.lam)
+        pen = _data_and_penalty(target, case)[1]["cost"] if case.lam else 0.0
         return {"cost": np.array(factor * (float(c) - pen) + pen)}
 
     return predict
 
 
 def _missing_sigmoid(target: Target, case: Case) -> Prediction | None:
-    X, y, w, b, lam = case["X"], case["y"], case["w"], case["b"], case.get("lam", 0.0)
+    X, y, w, b, lam = case.X, case.y, case.w, case.b, case.lam
     out: Prediction = {}
-    if target.name in ("gradient", "cost-and-gradient"):
+    if target.has_gradient:
         g = reference.linear_gradient(X, y, w, b, lam=lam)
         out.update(as_float({"dj_dw": g.w, "dj_db": g.b}))
-    if target.name in ("cost", "cost-and-gradient"):
+    if target.has_cost:
         out["cost"] = np.array(float(reference.linear_cost(X, y, w, b, lam=lam)))
-    if target.name == "hessian":
+    if "hessian" in target.components:
         m, n = X.shape
         A = np.hstack([np.asarray(X, dtype=np.float64), np.ones((m, 1))])
-        with mpmath.workprec(160):
-            H = [[float(mpmath.fsum(mpmath.mpf(A[i, p]) * A[i, q] for i in range(m)) / m) for q in range(n + 1)]
-                 for p in range(n + 1)]
-        H = np.array(H)
+        with mpmath.workprec(MODEL_PREC):
+            rows = [
+                [float(mpmath.fsum(mpmath.mpf(A[i, p]) * A[i, q] for i in range(m)) / m) for q in range(n + 1)]
+                for p in range(n + 1)
+            ]
+        H = np.array(rows)
         H[np.arange(n), np.arange(n)] += lam / m
         out["hessian"] = H
     return out or None
@@ -245,61 +250,120 @@ def _zero_component(index: int):
 
 
 def _flip_labels(case: Case) -> dict:
-    return {"y": 1.0 - np.asarray(case["y"], dtype=np.float64)}
+    return {"y": 1.0 - np.asarray(case.y, dtype=np.float64)}
+
+
+def _count_models(target: Target) -> list[Model]:
+    """The result scaled by a count: summed, or divided by the wrong count."""
+    return [
+        Model("not-averaged", "the sum over the examples, not divided by m", _scaled(lambda c: float(_m(c)))),
+        Model("wrong-divisor", "divided by the number of features n instead of m", _scaled(lambda c: _m(c) / _n(c))),
+        Model(
+            "wrong-divisor",
+            "divided by m - 1 instead of m",
+            _scaled(lambda c: _m(c) / (_m(c) - 1) if _m(c) > 1 else math.inf),
+        ),
+        _half_or_twice(target),
+        Model("wrong-divisor", "divided by m twice", _scaled(lambda c: 1.0 / _m(c))),
+    ]
+
+
+def _formula_models(target: Target) -> list[Model]:
+    """Another formula of the logistic problem: squared error, no sigmoid, the chain rule stopped."""
+    if not (target.logistic and not target.pointwise):
+        return []
+    out: list[Model] = []
+    if target.has_gradient:
+        out += [
+            Model(
+                "squared-error-gradient",
+                f"the gradient of {k}the squared error of sigma(z)",
+                _squared_error_gradient(f),
+            )
+            for k, f in (("", 1.0), ("twice ", 2.0))
+        ]
+    if target.has_cost:
+        out += [
+            Model("squared-error-cost", f"{k} sum of (sigma(z) - y)^2", _squared_error_cost(f))
+            for k, f in (("1/(2m) times the", 1.0), ("the mean of the", 2.0))
+        ]
+    if target.has_gradient or "hessian" in target.components:
+        out.append(Model("missing-sigmoid", "the linear-regression result (no sigmoid)", _missing_sigmoid))
+    return out
+
+
+_PENALTY_FACTORS = (
+    ("twice", lambda c: 2.0),
+    ("half", lambda c: 0.5),
+    ("m times", lambda c: float(_m(c))),
+    ("2m times", lambda c: 2.0 * _m(c)),
+    ("1/m times", lambda c: 1.0 / _m(c)),
+)
+_ROW_SELECTIONS = (
+    ("the last example left out", lambda m: slice(0, m - 1)),
+    ("the first example left out", lambda m: slice(1, m)),
+    ("only the first 32 examples used", lambda m: slice(0, 32) if m > 32 else None),
+    ("the examples after the last full chunk of 32 left out", lambda m: slice(0, 32 * (m // 32)) if m > 32 else None),
+)
+
+
+def _part_models() -> list[Model]:
+    """One part of the problem handled wrongly: the bias, the penalty, some rows."""
+    out = [
+        Model("missing-bias", "z computed without b", _transformed(lambda c: {"b": 0.0} if c.b else None)),
+        Model("bias-regularized", "b included in the penalty", _bias_regularized),
+    ]
+    out += [
+        Model("regularization-scale", f"the penalty term is {word} what it should be", _penalty_scaled(k))
+        for word, k in _PENALTY_FACTORS
+    ]
+    out.append(
+        Model("regularization-missing", "lambda ignored", _transformed(lambda c: {"lam": 0.0} if c.lam else None))
+    )
+    for word, sel in _ROW_SELECTIONS:
+        out.append(Model("rows-dropped", word + ", divided by m", _rows(sel, True)))
+        out.append(Model("rows-dropped", word + ", divided by their count", _rows(sel, False)))
+    return out
 
 
 def models_for(target: Target) -> list[Model]:
     """The mistake models that apply to ``target``, in catalog order."""
-    t = target.name
     out: list[Model] = [Model("sign-flipped", "the result negated", _scaled(lambda c: -1.0))]
-    if target.kind == "problem":
+    if not target.pointwise:
+        out += _count_models(target)
+    out += _formula_models(target)
+    if not target.pointwise:
+        out += _part_models()
+    if target.has_gradient:
         out += [
-            Model("not-averaged", "the sum over the examples, not divided by m", _scaled(lambda c: float(_m(c)))),
-            Model("wrong-divisor", "divided by the number of features n instead of m",
-                  _scaled(lambda c: _m(c) / _n(c))),
-            Model("wrong-divisor", "divided by m - 1 instead of m",
-                  _scaled(lambda c: _m(c) / (_m(c) - 1) if _m(c) > 1 else math.inf)),
-            Model("wrong-divisor", "divided by 2m instead of m" if t not in ("linear-cost",) else
-                  "divided by m instead of 2m", _scaled(lambda c: 2.0 if t == "linear-cost" else 0.5)),
-            Model("wrong-divisor", "divided by m twice", _scaled(lambda c: 1.0 / _m(c))),
+            Model("off-by-one", "the last weight's gradient left at 0", _zero_component(-1)),
+            Model("off-by-one", "the first weight's gradient left at 0", _zero_component(0)),
         ]
-    if t in ("gradient", "cost-and-gradient"):
-        out += [Model("squared-error-gradient", f"the gradient of {k}the squared error of sigma(z)", _squared_error_gradient(f))
-                for k, f in (("", 1.0), ("twice ", 2.0))]
-    if t in ("cost", "cost-and-gradient"):
-        out += [Model("squared-error-cost", f"{k} sum of (sigma(z) - y)^2", _squared_error_cost(f))
-                for k, f in (("1/(2m) times the", 1.0), ("the mean of the", 2.0))]
-    if t in ("gradient", "cost-and-gradient", "hessian"):
-        out.append(Model("missing-sigmoid", "the linear-regression result (no sigmoid)", _missing_sigmoid))
-    if target.kind == "problem":
-        out += [
-            Model("missing-bias", "z computed without b", _transformed(lambda c: {"b": 0.0} if c["b"] else None)),
-            Model("bias-regularized", "b included in the penalty", _bias_regularized),
-        ]
-        for word, k in (("twice", lambda c: 2.0), ("half", lambda c: 0.5), ("m times", lambda c: float(_m(c))),
-                        ("2m times", lambda c: 2.0 * _m(c)), ("1/m times", lambda c: 1.0 / _m(c))):
-            out.append(Model("regularization-scale", f"the penalty term is {word} what it should be", _penalty_scaled(k)))
-        out.append(Model("regularization-missing", "lambda ignored",
-                         _transformed(lambda c: {"lam": 0.0} if c.get("lam") else None)))
-        rows = (
-            ("the last example left out", lambda m: slice(0, m - 1)),
-            ("the first example left out", lambda m: slice(1, m)),
-            ("only the first 32 examples used", lambda m: slice(0, 32) if m > 32 else None),
-            ("the examples after the last full chunk of 32 left out", lambda m: slice(0, 32 * (m // 32)) if m > 32 else None),
-        )
-        for word, sel in rows:
-            out.append(Model("rows-dropped", word + ", divided by m", _rows(sel, True)))
-            out.append(Model("rows-dropped", word + ", divided by their count", _rows(sel, False)))
-    if t in GRADIENT_TARGETS:
-        out += [Model("off-by-one", "the last weight's gradient left at 0", _zero_component(-1)),
-                Model("off-by-one", "the first weight's gradient left at 0", _zero_component(0))]
-    if "y" in target.inputs and t not in ("linear-cost", "linear-gradient"):
+    if target.reads_labels and target.logistic:
         out.append(Model("labels-swapped", "y and 1 - y exchanged", _transformed(_flip_labels)))
-    if t in LOG_TARGETS:
-        out += [Model("log-base", "log10 instead of the natural log", _data_scaled(1 / math.log(10))),
-                Model("log-base", "log2 instead of the natural log", _data_scaled(1 / math.log(2)))]
-    if t in ("gradient", "cost-and-gradient"):
-        out.append(Model("chain-rule-denominator", "residual (f - y)/(f(1 - f)) without the factor f(1 - f)", _chain_rule))
-    if t == "sigmoid":
-        out.append(Model("sigmoid-formula", "1/(1 + e^z), i.e. sigma(-z)", _transformed(lambda c: {"z": -np.asarray(c["z"])})))
+    if target.takes_log:
+        out += [
+            Model("log-base", "log10 instead of the natural log", _data_scaled(1 / math.log(10))),
+            Model("log-base", "log2 instead of the natural log", _data_scaled(1 / math.log(2))),
+        ]
+    if target.logistic and not target.pointwise and target.has_gradient:
+        out.append(
+            Model("chain-rule-denominator", "residual (f - y)/(f(1 - f)) without the factor f(1 - f)", _chain_rule)
+        )
+    out += POINTWISE_MODELS.get(target.name, [])
     return out
+
+
+def _half_or_twice(target: Target) -> Model:
+    """The linear cost is halved by convention (1/(2m)); every other problem output is divided by m."""
+    if not target.logistic and target.has_cost and not target.has_gradient:
+        return Model("wrong-divisor", "divided by m instead of 2m", _scaled(lambda c: 2.0))
+    return Model("wrong-divisor", "divided by 2m instead of m", _scaled(lambda c: 0.5))
+
+
+# Models of one pointwise target only, by target name.
+POINTWISE_MODELS: dict[str, list[Model]] = {
+    "sigmoid": [
+        Model("sigmoid-formula", "1/(1 + e^z), i.e. sigma(-z)", _transformed(lambda c: {"z": -np.asarray(c.z)}))
+    ],
+}

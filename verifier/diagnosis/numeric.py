@@ -23,12 +23,17 @@ from typing import Any
 import numpy as np
 
 import reference
-from verifier.formats import Format
-from verifier.targets import Case, Target, exact_logits
+from verifier.spec.case import Case
+from verifier.spec.formats import Format
+from verifier.spec.targets import Target
 
+CLIP_PREC = 200  # bits for the clip models: log of a clipped probability near 1 needs more than float64
+MATCH_REL = 1e-6  # a clip model explains a ladder point when it agrees to this relative error
+CHANGE_REL = 1e-3  # a clip "changes" a value when the clipped and true values differ by this much
+CANCEL_DROP = 4  # cancellation: the error may not shrink by more than this factor from one rung to the next
+SATURATION_SLACK = 1.1  # cancellation is looked for up to a little beyond where sigma rounds to 1
 CLIP_EPS = (1e-15, 1e-7, 1e-12, 1e-10, 1e-8, 1e-6, 1e-5, 1e-16, 2.0**-52, 2.0**-23, 1e-9, 1e-14, 1e-3)
 LOG_CLAMP = -100.0
-LOG_TARGETS = ("cost", "cost-and-gradient", "loss", "loss-from-logit")
 
 
 @dataclass
@@ -63,22 +68,14 @@ class Finding:
     zmin: float = 0.0  # the smallest |z| where the cause shows
 
 
-def expit(z: np.ndarray) -> np.ndarray:
-    """sigma(z) in float64 without overflow (numpy only)."""
-    z = np.asarray(z, dtype=np.float64)
-    with np.errstate(over="ignore"):
-        e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-
-
 def _show(points: list[Point], limit: int = 4) -> list[dict[str, Any]]:
     out = []
     for p in points[:limit]:
         row: dict[str, Any] = {"z": p.z}
-        if "y" in p.case:
-            row["y"] = np.asarray(p.case["y"]).tolist()
-        if "f" in p.case:
-            row["f"] = np.asarray(p.case["f"]).tolist()
+        if p.case.y is not None:
+            row["y"] = np.asarray(p.case.y).tolist()
+        if p.case.f is not None:
+            row["f"] = np.asarray(p.case.f).tolist()
         row["actual"] = {k: np.asarray(v).tolist() for k, v in (p.actual or {}).items()}
         row["expected"] = {k: np.asarray(v).tolist() for k, v in p.expected.items()}
         out.append(row)
@@ -91,15 +88,17 @@ def _zlist(points: list[Point]) -> str:
 
 
 def log_of_zero(target: Target, points: list[Point], fmt: Format) -> Finding | None:
-    if target.name not in LOG_TARGETS:
+    if not target.takes_log:
         return None
     t = reference.thresholds(fmt.name)
     bad = [p for p in points if not p.passed and p.truth_finite and p.nonfinite and abs(p.z) < t.exp_overflow / 2]
     if not bad:
         return None
     zmin = min(abs(p.z) for p in bad)
-    detail = (f"the result is inf or NaN for z = {_zlist(bad)}, where sigma(z) rounds to exactly "
-              f"{'1' if bad[0].z > 0 else '0'} (beyond |z| = {t.exp_neg_negligible:.4g}) and the true value is finite")
+    detail = (
+        f"the result is inf or NaN for z = {_zlist(bad)}, where sigma(z) rounds to exactly "
+        f"{'1' if bad[0].z > 0 else '0'} (beyond |z| = {t.exp_neg_negligible:.4g}) and the true value is finite"
+    )
     return Finding("log-of-zero", detail, 0.9, bad, {"points": _show(bad)}, zmin)
 
 
@@ -109,12 +108,21 @@ def overflow(target: Target, points: list[Point], fmt: Format) -> Finding | None
     bad = [p for p in points if not p.passed and p.truth_finite and p.nonfinite]
     if not bad or any(abs(p.z) < half for p in bad):
         return None
-    zeros = [p for p in points if not p.passed and not p.nonfinite and p.actual is not None and abs(p.z) >= half
-             and any(np.all(v == 0) for v in p.actual.values())]
+    zeros = [
+        p
+        for p in points
+        if not p.passed
+        and not p.nonfinite
+        and p.actual is not None
+        and abs(p.z) >= half
+        and any(np.all(v == 0) for v in p.actual.values())
+    ]
     shown = sorted(bad + zeros, key=lambda p: abs(p.z))
     zmin = min(abs(p.z) for p in shown)
-    detail = (f"the result is inf or NaN for z = {_zlist(bad)}: exp overflows to inf beyond "
-              f"|z| = {t.exp_overflow:.5g} ({fmt.name}), and finite below")
+    detail = (
+        f"the result is inf or NaN for z = {_zlist(bad)}: exp overflows to inf beyond "
+        f"|z| = {t.exp_overflow:.5g} ({fmt.name}), and finite below"
+    )
     if zeros:
         detail += f"; it is also 0 for z = {_zlist(zeros)} where a square or product of exps overflows"
     return Finding("overflow", detail, 0.9, shown, {"points": _show(shown), "exp_overflow": t.exp_overflow}, zmin)
@@ -125,7 +133,7 @@ def _unclipped_logs(z, f):
     """(sigma, log sigma, log(1 - sigma)) exactly, for a logit z (mpf) or a probability f (float)."""
     import mpmath
 
-    with mpmath.workprec(200):
+    with mpmath.workprec(CLIP_PREC):
         if f is None:
             return reference.sigmoid(z), reference.log_sigmoid(z), reference.log_sigmoid(-z)
         sig = mpmath.mpf(f)
@@ -134,16 +142,20 @@ def _unclipped_logs(z, f):
         return sig, lf, l1f
 
 
+# What a clip changes in a pointwise target's output, by target name.
+_CLIPPED_VALUE = {"sigmoid": "probability", "loss": "loss", "loss-from-logit": "loss"}
+
+
 def _clip_changes(target: Target, case: Case, eps: float | None) -> bool:
     """Whether clipping at ``eps`` (or clamping the logs, eps None) changes anything in ``case``."""
     import mpmath
 
-    if "X" in case:
-        parts = [_unclipped_logs(mpmath.mpf(z), None) for z in exact_logits(case)]
-    elif "z" in case:
-        parts = [_unclipped_logs(mpmath.mpf(float(z)), None) for z in np.asarray(case["z"]).reshape(-1)]
+    if case.is_problem:
+        parts = [_unclipped_logs(mpmath.mpf(z), None) for z in case.exact_logits]
+    elif case.z is not None:
+        parts = [_unclipped_logs(mpmath.mpf(float(z)), None) for z in np.asarray(case.z).reshape(-1)]
     else:
-        parts = [_unclipped_logs(None, float(f)) for f in np.asarray(case["f"]).reshape(-1)]
+        parts = [_unclipped_logs(None, float(f)) for f in np.asarray(case.f).reshape(-1)]
     if eps is None:
         return any(lf < LOG_CLAMP or l1f < LOG_CLAMP for _, lf, l1f in parts)
     return any(sig < eps or sig > 1 - eps for sig, _, _ in parts)
@@ -157,7 +169,7 @@ def _clipped(target: Target, case: Case, eps: float | None) -> dict[str, np.ndar
     def logs(z=None, f=None):
         """(log f, log(1 - f)) after the clip, for a logit z or a probability f."""
         sig, lf, l1f = _unclipped_logs(None if z is None else mpmath.mpf(z), None if f is None else float(f))
-        with mpmath.workprec(200):
+        with mpmath.workprec(CLIP_PREC):
             if eps is None:
                 return max(lf, LOG_CLAMP), max(l1f, LOG_CLAMP), sig
             if sig < eps or sig > 1 - eps:
@@ -169,41 +181,45 @@ def _clipped(target: Target, case: Case, eps: float | None) -> dict[str, np.ndar
         y = float(y)
         return -(y * lf if y else 0) - ((1 - y) * l1f if y != 1 else 0)
 
-    if target.kind == "pointwise":
-        key = "z" if "z" in case else "f"
+    if target.pointwise:
+        key = "z" if case.z is not None else "f"
         xs = np.asarray(case[key], dtype=np.float64).reshape(-1)
-        ys = np.asarray(case.get("y", np.zeros_like(xs)), dtype=np.float64).reshape(-1)
+        ys = np.asarray(case.y if case.y is not None else np.zeros_like(xs), dtype=np.float64).reshape(-1)
         vals = []
         for x, y in zip(xs, ys):
             lf, l1f, sig = logs(z=x) if key == "z" else logs(f=x)
-            if target.name == "sigmoid":
-                if eps is None:
-                    return None
+            clipped = _CLIPPED_VALUE.get(target.name)
+            if clipped == "probability" and eps is not None:
                 vals.append(float(sig))
-            elif target.name in ("loss", "loss-from-logit"):
+            elif clipped == "loss":
                 vals.append(float(loss(y, lf, l1f)))
             else:
                 return None
         return {"value": np.array(vals).reshape(np.shape(case[key]))}
-    X, y, w = case["X"], np.asarray(case["y"], dtype=np.float64), np.asarray(case["w"], dtype=np.float64)
+    X, labels, w = case.X, np.asarray(case.y, dtype=np.float64), np.asarray(case.w, dtype=np.float64)
     m = X.shape[0]
-    lam = case.get("lam", 0.0)
-    zs = exact_logits(case)
+    lam = case.lam
+    zs = case.exact_logits
     parts = [logs(z=zi) for zi in zs]
     out: dict[str, np.ndarray] = {}
-    if target.name in ("cost", "cost-and-gradient"):
-        total = mpmath.fsum(loss(yi, lf, l1f) for yi, (lf, l1f, _) in zip(y, parts))
-        out["cost"] = np.array(float(total / m + mpmath.mpf(lam) / (2 * m) * mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in w)))
-    if target.name in ("gradient", "cost-and-gradient") and eps is not None:
-        r = [sig - mpmath.mpf(float(yi)) for yi, (_, _, sig) in zip(y, parts)]
+    if target.takes_log and target.has_cost:
+        total = mpmath.fsum(loss(yi, lf, l1f) for yi, (lf, l1f, _) in zip(labels, parts))
+        out["cost"] = np.array(
+            float(total / m + mpmath.mpf(lam) / (2 * m) * mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in w))
+        )
+    if target.logistic and target.has_gradient and eps is not None:
+        r = [sig - mpmath.mpf(float(yi)) for yi, (_, _, sig) in zip(labels, parts)]
         Xf = np.asarray(X, dtype=np.float64)
-        out["dj_dw"] = np.array([float(mpmath.fsum(Xf[i, j] * r[i] for i in range(m)) / m + lam * w[j] / m)
-                                 for j in range(X.shape[1])])
+        out["dj_dw"] = np.array(
+            [float(mpmath.fsum(Xf[i, j] * r[i] for i in range(m)) / m + lam * w[j] / m) for j in range(X.shape[1])]
+        )
         out["dj_db"] = np.array(float(mpmath.fsum(r) / m))
     return out or None
 
 
-def _matches(actual: dict[str, np.ndarray], predicted: dict[str, np.ndarray], expected: dict[str, np.ndarray]) -> tuple[bool, bool]:
+def _matches(
+    actual: dict[str, np.ndarray], predicted: dict[str, np.ndarray], expected: dict[str, np.ndarray]
+) -> tuple[bool, bool]:
     """(every component equals the prediction or the truth, some component equals the prediction only)."""
     some = False
     for comp, a in actual.items():
@@ -211,8 +227,8 @@ def _matches(actual: dict[str, np.ndarray], predicted: dict[str, np.ndarray], ex
         e = np.asarray(expected[comp], dtype=np.float64)
         p = np.asarray(predicted.get(comp, e), dtype=np.float64)
         with np.errstate(all="ignore"):
-            near_p = np.abs(a - p) <= np.abs(p) * 1e-6 + 1e-300
-            near_e = np.abs(a - e) <= np.abs(e) * 1e-6 + 1e-300
+            near_p = np.abs(a - p) <= np.abs(p) * MATCH_REL + 1e-300
+            near_e = np.abs(a - e) <= np.abs(e) * MATCH_REL + 1e-300
         if not np.all(near_p | near_e):
             return False, False
         some = some or bool(np.any(near_p & ~near_e))
@@ -223,7 +239,7 @@ def _substantially(a, b) -> bool:
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     with np.errstate(all="ignore"):
-        return bool(np.any(~(np.abs(a - b) <= 1e-3 * np.maximum(np.abs(a), np.abs(b)))))
+        return bool(np.any(~(np.abs(a - b) <= CHANGE_REL * np.maximum(np.abs(a), np.abs(b)))))
 
 
 def clipping(target: Target, points: list[Point], fmt: Format) -> Finding | None:
@@ -238,32 +254,47 @@ def clipping(target: Target, points: list[Point], fmt: Format) -> Finding | None
                 break
             if any(_substantially(pred[c], p.expected[c]) for c in pred):
                 active.append((p, pred))
-        if len(active) < 2 or not all(_matches(p.actual, pred, p.expected) == (True, True) for p, pred in active):
+        if len(active) < 2 or not all(_matches(p.actual or {}, pred, p.expected) == (True, True) for p, pred in active):
             continue
         pts = [p for p, _ in active]
-        what = (f"the logs are clamped at {LOG_CLAMP:g}" if eps is None else
-                f"the probability is clipped to [{eps:.3g}, 1 - {eps:.3g}]")
-        detail = (f"for z = {_zlist(pts)} the result equals what it would be if {what}: "
-                  f"it stays pinned while the true value keeps changing")
-        return Finding("clipping", detail, 0.9, pts, {"points": _show(pts), "clip": "log clamp -100" if eps is None else eps},
-                       min(abs(p.z) for p in pts))
+        what = (
+            f"the logs are clamped at {LOG_CLAMP:g}"
+            if eps is None
+            else f"the probability is clipped to [{eps:.3g}, 1 - {eps:.3g}]"
+        )
+        detail = (
+            f"for z = {_zlist(pts)} the result equals what it would be if {what}: "
+            f"it stays pinned while the true value keeps changing"
+        )
+        return Finding(
+            "clipping",
+            detail,
+            0.9,
+            pts,
+            {"points": _show(pts), "clip": "log clamp -100" if eps is None else eps},
+            min(abs(p.z) for p in pts),
+        )
     # a constant the catalog does not know: the same value at three or more tail points on one side
     bad = [p for p in tail if not p.passed and not p.nonfinite]
     for side in (1, -1):
         pts = [p for p in bad if p.z * side > 0]
         for comp in target.components:
-            vals = [float(np.asarray(p.actual[comp]).reshape(-1)[0]) for p in pts]
+            vals = [float(np.asarray((p.actual or {})[comp]).reshape(-1)[0]) for p in pts]
             truths = [float(np.asarray(p.expected[comp]).reshape(-1)[0]) for p in pts]
             if len(vals) >= 3 and len(set(vals)) == 1 and len(set(truths)) > 1:
-                detail = (f"{comp} stays at {vals[0]!r} for z = {_zlist(pts)} while the true value changes: "
-                          f"the result is pinned at a constant")
-                return Finding("clipping", detail, 0.6, pts, {"points": _show(pts), "pinned": vals[0]}, min(abs(p.z) for p in pts))
+                detail = (
+                    f"{comp} stays at {vals[0]!r} for z = {_zlist(pts)} while the true value changes: "
+                    f"the result is pinned at a constant"
+                )
+                return Finding(
+                    "clipping", detail, 0.6, pts, {"points": _show(pts), "pinned": vals[0]}, min(abs(p.z) for p in pts)
+                )
     return None
 
 
 def cancellation(target: Target, points: list[Point], fmt: Format) -> Finding | None:
     t = reference.thresholds(fmt.name)
-    limit = 1.1 * t.sigmoid_rounds_to_one
+    limit = SATURATION_SLACK * t.sigmoid_rounds_to_one
     bad = [p for p in points if not p.passed and p.actual is not None and not p.nonfinite and abs(p.z) <= limit]
     if len(bad) < 2:
         return None
@@ -271,18 +302,22 @@ def cancellation(target: Target, points: list[Point], fmt: Format) -> Finding | 
     if len(sides) != 1:
         return None
     side = sides.pop()
-    ordered = sorted((p for p in points if p.z * side > 0 and abs(p.z) <= limit and p.actual is not None), key=lambda p: abs(p.z))
+    ordered = sorted(
+        (p for p in points if p.z * side > 0 and abs(p.z) <= limit and p.actual is not None), key=lambda p: abs(p.z)
+    )
     first = next(i for i, p in enumerate(ordered) if not p.passed)
     after = ordered[first:]
     if any(p.passed for p in after):
         return None
     ulps = [p.ulps for p in after]
-    if any(b < a / 4 for a, b in zip(ulps, ulps[1:]) if math.isfinite(a) and math.isfinite(b)):
+    if any(b < a / CANCEL_DROP for a, b in zip(ulps, ulps[1:]) if math.isfinite(a) and math.isfinite(b)):
         return None
     zmin = abs(after[0].z)
-    detail = (f"the result loses accuracy for z {'>' if side > 0 else '<'} {side * zmin:g} (error {after[0].ulps:.3g} ulps "
-              f"at z = {after[0].z:g}, growing to {after[-1].ulps:.3g} ulps at z = {after[-1].z:g}) although it stays finite")
-    if any(np.all(np.asarray(v) == 0) for p in after for v in p.actual.values()):
+    detail = (
+        f"the result loses accuracy for z {'>' if side > 0 else '<'} {side * zmin:g} (error {after[0].ulps:.3g} ulps "
+        f"at z = {after[0].z:g}, growing to {after[-1].ulps:.3g} ulps at z = {after[-1].z:g}) although it stays finite"
+    )
+    if any(np.all(np.asarray(v) == 0) for p in after for v in (p.actual or {}).values()):
         detail += "; it becomes exactly 0 where the true value is tiny but not zero"
     return Finding("cancellation", detail, 0.8, after, {"points": _show(after)}, zmin)
 
@@ -300,7 +335,9 @@ def tail_findings(target: Target, points: list[Point], fmt: Format) -> list[Find
     return out
 
 
-def reduced_precision(observed: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]], fmt: Format) -> Finding | None:
+def reduced_precision(
+    observed: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]], fmt: Format
+) -> Finding | None:
     """On benign (actual, expected) pairs: errors the size of float32's or float16's rounding."""
     if not observed:
         return None
@@ -329,6 +366,15 @@ def reduced_precision(observed: list[tuple[dict[str, np.ndarray], dict[str, np.n
     else:
         return None
     exact_fit = fits[narrow]
-    detail = (f"on moderate inputs the result has only about {bits:.0f} correct bits (largest relative error "
-              f"{worst:.2g}), the accuracy of {narrow}" + (f"; every value returned is a {narrow} number" if exact_fit else ""))
-    return Finding("reduced-precision", detail, 0.9 if exact_fit else 0.7, [], {"relative_error": worst, "bits": bits, "format": narrow})
+    detail = (
+        f"on moderate inputs the result has only about {bits:.0f} correct bits (largest relative error "
+        f"{worst:.2g}), the accuracy of {narrow}"
+        + (f"; every value returned is a {narrow} number" if exact_fit else "")
+    )
+    return Finding(
+        "reduced-precision",
+        detail,
+        0.9 if exact_fit else 0.7,
+        [],
+        {"relative_error": worst, "bits": bits, "format": narrow},
+    )

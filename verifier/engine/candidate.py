@@ -9,13 +9,29 @@ time and the observation records ``scalar_fallback`` (check ``contract.arrays`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from verifier.conventions import Convention, OutputError
-from verifier.formats import Format
-from verifier.targets import Case, Target
+from verifier.sandbox import CallOutcome, LoadOutcome
+from verifier.spec.case import Case
+from verifier.spec.conventions import Convention, UnreadableOutput
+from verifier.spec.formats import Format
+from verifier.spec.targets import Target
+
+
+class Executor(Protocol):
+    """What calls a candidate: a sandbox ``Worker`` (untrusted code) or ``InProcessExecutor``."""
+
+    def load(self) -> LoadOutcome: ...
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> CallOutcome: ...
+
+    def has_function(self, name: str) -> bool: ...
+
+    def functions(self) -> tuple[str, ...]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -55,7 +71,7 @@ _ARRAY_REJECTIONS = (
 class BoundCandidate:
     """Calls one function of an executor under a convention, for one target and format."""
 
-    def __init__(self, executor, function: str, target: Target, convention: Convention, fmt: Format):
+    def __init__(self, executor: Executor, function: str, target: Target, convention: Convention, fmt: Format):
         self.executor = executor
         self.function = function
         self.target = target
@@ -69,15 +85,17 @@ class BoundCandidate:
         """Call the candidate on ``case`` and read its outputs."""
         args = self.convention.make_args(self.target, case, self.fmt)
         outcome = self.call_raw(args)
-        if outcome.status == "raised" and self.target.kind == "pointwise" and self._rejects_arrays(outcome):
+        if outcome.status == "raised" and self.target.pointwise and self._rejects_arrays(outcome):
             return self._observe_scalars(case, args, outcome)
         return self._read(case, outcome)
 
     @staticmethod
     def _rejects_arrays(outcome) -> bool:
         text = str(outcome.error).lower() if outcome.error else ""
-        return outcome.error is not None and outcome.error.type in ("TypeError", "ValueError") and any(
-            s in text for s in _ARRAY_REJECTIONS
+        return (
+            outcome.error is not None
+            and outcome.error.type in ("TypeError", "ValueError")
+            and any(s in text for s in _ARRAY_REJECTIONS)
         )
 
     def _read(self, case: Case, outcome) -> Observation:
@@ -99,13 +117,15 @@ class BoundCandidate:
             )
         try:
             outputs = self.convention.read(self.target, case, outcome.value)
-        except OutputError as exc:
+        except UnreadableOutput as exc:
             return Observation(None, status="unreadable", error=str(exc), mistake=exc.mistake, **base)
         return Observation(outputs, **base)
 
     def _observe_scalars(self, case: Case, args: tuple, first) -> Observation:
         n = int(np.size(args[0]))
-        values, warnings, mutated, elapsed = [], list(_warning_texts(first)), [], first.elapsed
+        values: list[Any] = []
+        mutated: list[Any] = []
+        warnings, elapsed = list(_warning_texts(first)), first.elapsed
         for i in range(n):
             scalar_args = tuple(float(np.asarray(a, dtype=np.float64).reshape(-1)[i]) for a in args)
             outcome = self.call_raw(scalar_args)

@@ -15,8 +15,9 @@ import mpmath
 import numpy as np
 
 import reference
-from verifier.formats import Format
-from verifier.targets import Case, Outputs, Target
+from verifier.spec.case import Case
+from verifier.spec.formats import Format
+from verifier.spec.targets import Outputs, Target
 
 MAX_SHOWN = 5
 
@@ -50,14 +51,31 @@ def show_exact(value) -> str:
     return repr(float(value))
 
 
-def exact_as_float(value) -> float:
-    return float(value)
+def _element(av: float, ev: Any, tv: float, fmt: Format) -> tuple[bool, float, bool]:
+    """(within the envelope, absolute error, a non-finite result where the truth is finite) for one
+    component: ``av`` returned, ``ev`` exact (mpf), ``tv`` the envelope."""
+    if mpmath.isinf(ev):
+        ok = av == float(ev)
+        return ok, (0.0 if ok else math.inf), False
+    if not math.isfinite(av):
+        # a finite exact value beyond the format's range rounds to +-inf: that is the right answer
+        ok = math.isinf(av) and float(reference.round_to_format(ev, fmt.name)) == av
+        return ok, (0.0 if ok else math.inf), not ok
+    err = float(abs(mpmath.mpf(av) - ev))
+    return err <= tv, err, False
+
+
+def _mismatch_line(label: str, av: float, ev: Any, ulps: float, ratio: float, tv: float) -> str:
+    return (
+        f" {label}: {av!r} (ACTUAL), {show_exact(ev)} (DESIRED): {_fmt_ulps(ulps)} ulps, "
+        f"{reference.bits_of_error(ulps):.1f} bits, {_fmt_ratio(ratio)} the envelope {tv:.3g}"
+    )
 
 
 def compare(target: Target, case: Case, actual: Outputs, exact: Outputs, fmt: Format, standard: str) -> Verdict:
     """Compare ``actual`` (float arrays) with ``exact`` (mpf arrays) under ``standard``'s envelope."""
     env = target.envelope(case, exact, fmt, standard)
-    worst = (-1.0, 0.0, "", True)  # ratio, ulps, label, finite
+    worst = (-1.0, 0.0, "")  # ratio, ulps, label
     lines: list[str] = []
     failing: list[str] = []
     total = 0
@@ -68,46 +86,35 @@ def compare(target: Target, case: Case, actual: Outputs, exact: Outputs, fmt: Fo
         tol = np.broadcast_to(np.asarray(env[comp], dtype=np.float64), e.shape)
         for index in np.ndindex(e.shape):
             total += 1
-            av = float(a[index])
-            ev = e[index]
-            tv = float(tol[index])
-            label = _label(comp, index)
-            if mpmath.isinf(ev):
-                ok = av == float(ev)
-                err = 0.0 if ok else math.inf
-            elif not math.isfinite(av):
-                # a finite exact value beyond the format's range rounds to +-inf: that is the right answer
-                ok = math.isinf(av) and float(reference.round_to_format(ev, fmt.name)) == av
-                err = 0.0 if ok else math.inf
-                nonfinite = not ok
-            else:
-                err = float(abs(mpmath.mpf(av) - ev))
-                ok = err <= tv
+            av, ev, tv = float(a[index]), e[index], float(tol[index])
+            ok, err, bad_inf = _element(av, ev, tv, fmt)
+            nonfinite = nonfinite or bad_inf
             ratio = err / tv if tv > 0 else (0.0 if err == 0 else math.inf)
             ulps = 0.0 if (ok and err == 0.0) else reference.ulp_distance(av, ev, fmt.name)
+            label = _label(comp, index)
             if ratio > worst[0]:
-                worst = (ratio, ulps, label, math.isfinite(av))
+                worst = (ratio, ulps, label)
             if not ok:
                 failing.append(label)
                 if len(lines) < MAX_SHOWN:
-                    lines.append(
-                        f" {label}: {av!r} (ACTUAL), {show_exact(ev)} (DESIRED): "
-                        f"{_fmt_ulps(ulps)} ulps, {reference.bits_of_error(ulps):.1f} bits, "
-                        f"{_fmt_ratio(ratio)} the envelope {tv:.3g}"
-                    )
-    ratio, ulps, label, _ = worst
-    passed = not failing
+                    lines.append(_mismatch_line(label, av, ev, ulps, ratio, tv))
+    ratio, ulps, label = worst
     expected = {c: [show_exact(v) for v in np.asarray(exact[c]).reshape(-1)] for c in target.components}
     shown = {c: np.asarray(actual[c]).reshape(-1).tolist() for c in target.components}
-    if passed:
+    if not failing:
         message = f"all {total} components within the {standard} envelope (worst {_fmt_ratio(ratio)} it, at {label})"
     else:
         pct = 100.0 * len(failing) / total
-        header = f"Not within the {standard} {fmt.name} envelope\nMismatched components: {len(failing)} / {total} ({pct:.1f}%)"
-        tail = f"Max error among violations: {_fmt_ulps(ulps)} ulps ({reference.bits_of_error(ulps):.1f} bits) at {label}"
+        header = (
+            f"Not within the {standard} {fmt.name} envelope\n"
+            f"Mismatched components: {len(failing)} / {total} ({pct:.1f}%)"
+        )
+        tail = (
+            f"Max error among violations: {_fmt_ulps(ulps)} ulps ({reference.bits_of_error(ulps):.1f} bits) at {label}"
+        )
         message = "\n".join([header, *lines, tail])
     return Verdict(
-        passed=passed,
+        passed=not failing,
         message=message,
         ratio=ratio,
         ulps=ulps,

@@ -1,94 +1,66 @@
 """Run the checks of one target against a bound candidate and collect their outcomes.
 
-Accuracy and identity checks are Hypothesis searches (verifier/search.py); contract checks run on a
-few drawn cases (verifier/contracts.py).  ``RunConfig`` says what is judged and how.
+Accuracy and identity checks are Hypothesis searches (verifier/engine/search.py); contract checks run on a
+few drawn cases (verifier/engine/contracts.py).  ``RunConfig`` says what is judged and how.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis import target as steer
 
-from verifier import identities, strategies
-from verifier.candidate import BoundCandidate
-from verifier.checks import TAIL_REGIONS, Check, checks_for
-from verifier.contracts import run_contract
-from verifier.formats import Format
-from verifier.judge import Verdict, compare
-from verifier.profiles import Profile
-from verifier.results import CheckResult, Counterexample, Sample, to_plain
-from verifier.search import Failed, State, describe_failure, plain_case, search  # noqa: F401 (plain_case is re-exported)
-from verifier.targets import Case, Target
+from verifier.engine import strategies
+from verifier.engine.candidate import BoundCandidate
+from verifier.engine.config import Perf, RunConfig
+from verifier.engine.contracts import run_contract
+from verifier.engine.judge import Verdict, compare
+from verifier.engine.search import Failed, State, describe_failure, search
+from verifier.spec import identities
+from verifier.spec.case import Case
+from verifier.spec.checks import TAIL_REGIONS, Check, checks_for
+from verifier.spec.results import CheckResult, Counterexample, Sample, to_plain
+from verifier.spec.targets import Target
 
-MAX_SAMPLES = 400
-
-
-@dataclass
-class Perf:
-    """Where a run's time goes (read by benchmarks/check.py): candidate calls, oracle and judging;
-    the rest of a check's time is Hypothesis generating and shrinking.  ``first_failure_at`` is the
-    perf_counter time the first failing example was seen (None until then)."""
-
-    calls: float = 0.0
-    oracle: float = 0.0
-    checks: float = 0.0
-    examples: int = 0
-    first_failure_at: float | None = None
-
-    def reset(self) -> None:
-        self.__init__()
-
-
-PERF = Perf()
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    target: Target
-    fmt: Format
-    standard: str
-    profile: Profile
-    seed: int
-    lam: float = 0.0
-    soft_labels: bool = False
-    progress: Callable[[str], None] | None = None
+MAX_SAMPLES = 400  # samples kept per check for the report's error plot
+# Steering targets must be finite: an infinite error would end Hypothesis' hill-climbing at once.
+STEER_BITS_CAP = 1e6  # bits of error (an inf-ulps result counts as a million bits)
+STEER_RATIO_CAP = 1e300  # ratio to the envelope, before log2
 
 
 def _samples_for(target: Target, case: Case, verdict: Verdict) -> list[Sample]:
     z = target.logits(case)
     if z.size == 0:
         return []
-    zpick = float(z[np.argmax(np.abs(z))]) if target.kind == "problem" else float(z[0])
+    zpick = float(z[np.argmax(np.abs(z))]) if not target.pointwise else float(z[0])
     return [Sample(zpick, float(verdict.bits), verdict.passed)]
 
 
 def _accuracy_body(cfg: RunConfig, cand: BoundCandidate, judge_finite_only: bool):
     target, fmt = cfg.target, cfg.fmt
+    perf = cfg.perf or Perf()
 
     def body(case: Case, state: State) -> None:
         state.examples += 1
-        PERF.examples += 1
+        perf.examples += 1
         t0 = time.perf_counter()
         obs = cand.observe(case)
         t1 = time.perf_counter()
-        PERF.calls += t1 - t0
+        perf.calls += t1 - t0
         state.note(obs)
         if obs.outputs is None:
             state.failure = (case, obs, None, describe_failure(obs))
-            if PERF.first_failure_at is None:
-                PERF.first_failure_at = t1
+            if perf.first_failure_at is None:
+                perf.first_failure_at = t1
             raise Failed
         exact = target.exact(case)
         verdict = compare(target, case, obs.outputs, exact, fmt, cfg.standard)
-        PERF.oracle += time.perf_counter() - t1
-        if not verdict.passed and PERF.first_failure_at is None:
-            PERF.first_failure_at = time.perf_counter()
+        perf.oracle += time.perf_counter() - t1
+        if not verdict.passed and perf.first_failure_at is None:
+            perf.first_failure_at = time.perf_counter()
         if judge_finite_only:
             verdict.passed = not verdict.nonfinite
             if not verdict.passed:
@@ -101,8 +73,8 @@ def _accuracy_body(cfg: RunConfig, cand: BoundCandidate, judge_finite_only: bool
             state.worst_ratio = math.inf
         state.worst_ulps = max(state.worst_ulps, verdict.ulps)
         if cfg.profile.steer:
-            steer(min(verdict.bits, 1e6), label="bits of error")
-            steer(math.log2(1 + min(verdict.ratio, 1e300)), label="log2 ratio to envelope")
+            steer(min(verdict.bits, STEER_BITS_CAP), label="bits of error")
+            steer(math.log2(1 + min(verdict.ratio, STEER_RATIO_CAP)), label="log2 ratio to envelope")
         if not verdict.passed:
             state.failure = (case, obs, verdict, verdict.message)
             raise Failed
@@ -133,7 +105,9 @@ def _identity_body(cfg: RunConfig, cand: BoundCandidate):
                 if np.any(bad):
                     idx = int(np.flatnonzero(bad.reshape(-1))[0])
                     state.failure = (
-                        case, obs, None,
+                        case,
+                        obs,
+                        None,
                         f"{comp} = {a.reshape(-1)[idx]!r} lies outside [{lo}, {hi}], where every value of "
                         f"{target.name} must lie",
                     )
@@ -158,9 +132,12 @@ def _identity_body(cfg: RunConfig, cand: BoundCandidate):
                 if np.any(bad):
                     idx = int(np.flatnonzero(bad.reshape(-1))[0])
                     state.failure = (
-                        case, obs, None,
+                        case,
+                        obs,
+                        None,
                         f"{rel.description} does not hold: {comp} is {a.reshape(-1)[idx]!r} but the "
-                        f"{rel.name} case predicts {p.reshape(-1)[idx]!r} (allowed difference {slack.reshape(-1)[idx]:.3g})",
+                        f"{rel.name} case predicts {p.reshape(-1)[idx]!r} "
+                        f"(allowed difference {slack.reshape(-1)[idx]:.3g})",
                     )
                     raise Failed
 
@@ -169,12 +146,15 @@ def _identity_body(cfg: RunConfig, cand: BoundCandidate):
 
 def _result_from_state(check: Check, state: State, target: Target, region: str) -> CheckResult:
     ce = None
-    message = f"passed {state.examples} examples; worst error {state.worst_ulps:.3g} ulps, {state.worst_ratio:.2g}x the envelope"
+    message = (
+        f"passed {state.examples} examples; worst error {state.worst_ulps:.3g} ulps, "
+        f"{state.worst_ratio:.2g}x the envelope"
+    )
     if state.failure is not None:
         case, obs, verdict, message = state.failure
         if verdict is not None:
             ce = Counterexample(
-                inputs=plain_case(case),
+                inputs=case.plain(),
                 expected=verdict.expected,
                 actual=verdict.actual,
                 ulps=verdict.ulps,
@@ -185,7 +165,7 @@ def _result_from_state(check: Check, state: State, target: Target, region: str) 
             )
         else:
             ce = Counterexample(
-                inputs=plain_case(case),
+                inputs=case.plain(),
                 expected={},
                 actual={"raw": to_plain(obs.raw) if obs is not None else None},
                 z=[float(v) for v in target.logits(case)[:16]],
@@ -241,9 +221,13 @@ def run_checks(
             cfg.progress(f"[{i}/{len(selected)}] {check.id}")
         start = time.perf_counter()
         results.append(run_check(cfg, check, cand))
-        PERF.checks += time.perf_counter() - start
+        if cfg.perf is not None:
+            cfg.perf.checks += time.perf_counter() - start
         if cfg.progress:
-            cfg.progress(f"[{i}/{len(selected)}] {check.id}: {'pass' if results[-1].passed else 'FAIL'} ({time.perf_counter() - start:.1f}s)")
+            cfg.progress(
+                f"[{i}/{len(selected)}] {check.id}: {'pass' if results[-1].passed else 'FAIL'} "
+                f"({time.perf_counter() - start:.1f}s)"
+            )
         if fail_fast and not results[-1].passed:
             break
     return results

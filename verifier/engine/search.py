@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
 
-import numpy as np
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed as hseed, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hseed
 from hypothesis.errors import Flaky, HypothesisException
 
-from verifier.candidate import Observation
-from verifier.judge import Verdict
-from verifier.results import Sample
-from verifier.targets import Case
+from verifier.engine.candidate import Observation
+from verifier.engine.judge import Verdict
+from verifier.spec.case import Case
+from verifier.spec.results import Sample
 
 
 @contextlib.contextmanager
@@ -78,16 +78,6 @@ def check_seed(seed: int, check_id: str) -> int:
     return (int(seed) * 1_000_003 + zlib.crc32(check_id.encode())) % (2**32)
 
 
-def plain_case(case: Case) -> dict[str, Any]:
-    """The inputs of a case as plain data for reports (exact floats)."""
-    out = {}
-    for k, v in case.items():
-        if k.startswith("_"):
-            continue
-        out[k] = v.tolist() if isinstance(v, np.ndarray) else v
-    return out
-
-
 def describe_failure(obs: Observation) -> str:
     if obs.status == "timeout":
         return f"the call did not finish within the time limit ({obs.error})"
@@ -119,7 +109,7 @@ def _settings(examples: int) -> settings:
     )
 
 
-def search(seed: int, check_id: str, strategy, body: Callable[[Case, "State"], None], examples: int) -> "State":
+def search(seed: int, check_id: str, strategy, body: Callable[[Case, State], None], examples: int) -> State:
     state = State()
 
     @hseed(check_seed(seed, check_id))
@@ -135,9 +125,9 @@ def search(seed: int, check_id: str, strategy, body: Callable[[Case, "State"], N
         pass
     except Flaky:
         if state.failure is not None:
-            state.findings.setdefault("the failure did not reproduce on replay (the function is not deterministic)", None)
+            state.findings.setdefault(
+                "the failure did not reproduce on replay (the function is not deterministic)", None
+            )
     except HypothesisException as exc:  # pragma: no cover - reported, never raised to the user
         state.findings.setdefault(f"search stopped early: {type(exc).__name__}: {exc}", None)
     return state
-
-

@@ -12,19 +12,31 @@ mixes in the floats right next to each threshold.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
 
 import reference
-from verifier.formats import Format
-from verifier.targets import Case, Target
+from verifier.spec.case import Case
+from verifier.spec.formats import Format
+from verifier.spec.targets import Target
 
 REGIONS = ("benign", "shapes", "labels", "saturated", "overflow", "underflow", "cancellation")
-BENIGN_Z = 2.0
+BENIGN_Z = 2.0  # benign logits: |z| <= 2, where every textbook formula is accurate
+# Overflow region: |z| from the overflow threshold of exp up to this bound (far past it, yet a float
+# whose products with moderate features stay finite).
+OVERFLOW_Z_MAX = {"float64": 1e5, "float32": 1e4}
+# Cancellation region: features of this size, with opposite signs, cancel in Xw (1e8 float64
+# features lose about 27 bits when two of them cancel; 1e4 in float32 loses 13 of 24).
+CANCELLING_FEATURE = {"float64": 1e8, "float32": 1e4}
+# Margins that keep region bounds strictly inside their region after rounding to the format.
+INSIDE_BELOW = 0.999  # saturated region: below the overflow threshold
+UNDERFLOW_LOW = 1.02  # underflow region: just above (in magnitude, beyond) the zero threshold
+UNDERFLOW_HIGH = 0.995  # underflow region: just inside the subnormal threshold
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _float(lo: float, hi: float, fmt: Format) -> st.SearchStrategy[float]:
     """Floats of the format in [lo, hi] (bounds rounded inward to the format)."""
     if fmt.name == "float32":
@@ -51,7 +63,7 @@ def thresholds(fmt: Format):
     return reference.thresholds(fmt.name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def logits(region: str, fmt: Format) -> st.SearchStrategy[float]:
     """Single logits z in ``region``."""
     t = thresholds(fmt)
@@ -59,17 +71,19 @@ def logits(region: str, fmt: Format) -> st.SearchStrategy[float]:
     if region in ("benign", "shapes", "labels"):
         return _float(-BENIGN_Z, BENIGN_Z, fmt)
     if region == "saturated":
-        mag = st.one_of(_float(one / 2, ovf * 0.999, fmt), _near([t.exp_neg_negligible, one], fmt))
+        mag = st.one_of(_float(one / 2, ovf * INSIDE_BELOW, fmt), _near([t.exp_neg_negligible, one], fmt))
         return st.builds(lambda v, s: v * s, mag, st.sampled_from([1.0, -1.0]))
     if region == "overflow":
-        hi = 1e5 if fmt.name == "float64" else 1e4
+        hi = OVERFLOW_Z_MAX[fmt.name]
         mag = st.one_of(_float(ovf, hi, fmt), _near([ovf, -zero, hi], fmt))
         return st.builds(lambda v, s: v * s, mag, st.sampled_from([1.0, -1.0]))
     if region == "underflow":
         return st.one_of(
-            _float(zero * 1.02, sub * 0.995, fmt),
+            _float(zero * UNDERFLOW_LOW, sub * UNDERFLOW_HIGH, fmt),
             _near([sub, zero], fmt),
-            st.builds(lambda v, s: v * s, _float(fmt.eta, fmt.tiny, fmt) | st.just(fmt.eta), st.sampled_from([1.0, -1.0])),
+            st.builds(
+                lambda v, s: v * s, _float(fmt.eta, fmt.tiny, fmt) | st.just(fmt.eta), st.sampled_from([1.0, -1.0])
+            ),
         )
     if region == "cancellation":
         return _float(-one, -BENIGN_Z, fmt)
@@ -137,34 +151,34 @@ def pointwise_cases(draw, target: Target, region: str, fmt: Format, soft_labels:
     """A case for a pointwise target: 1-d arrays of 1 to 8 inputs from ``region``."""
     size = draw(st.integers(1, 8))
     zs = draw(st.lists(logits(region, fmt), min_size=size, max_size=size))
-    if target.name == "loss-from-logit" and region == "cancellation":
+    if target.inputs == ("z", "y") and region == "cancellation":
         # softplus(z) - y z cancels for y = 1, z > 0 (and for y = 0, z < 0)
         zs = [abs(v) for v in zs]
         ys = [1.0] * size
     else:
         ys = None
-    case: Case = {}
+    inputs: dict[str, Any] = {}
     if "z" in target.inputs:
-        case["z"] = np.asarray(zs, dtype=fmt.dtype)
+        inputs["z"] = np.asarray(zs, dtype=fmt.dtype)
     if "f" in target.inputs:
         f = [float(fmt.dtype.type(reference.round_to_format(reference.sigmoid(v), fmt.name))) for v in zs]
         if region == "overflow":
             f = [draw(st.sampled_from([0.0, 1.0, p])) for p in f]
-        case["f"] = np.asarray(f, dtype=fmt.dtype)
+        inputs["f"] = np.asarray(f, dtype=fmt.dtype)
     if "y" in target.inputs:
         if ys is None:
             ys = draw(_labels(zs, soft_labels))
-        case["y"] = np.asarray(ys, dtype=np.float64)
+        inputs["y"] = np.asarray(ys, dtype=np.float64)
         if region == "labels":
-            case["y_encoding"] = draw(st.sampled_from(_ENCODINGS))
+            inputs["y_encoding"] = draw(st.sampled_from(_ENCODINGS))
     if region == "shapes":
         shape = draw(st.sampled_from([(size,), (size, 1), (1, size)] + ([()] if size == 1 else [])))
         for k in target.inputs:
-            case[k] = np.asarray(case[k]).reshape(shape)
-    return case
+            inputs[k] = np.asarray(inputs[k]).reshape(shape)
+    return Case(**inputs)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dims(region: str):
     if region == "shapes":
         return st.one_of(
@@ -187,7 +201,7 @@ def problem_cases(draw, region: str, fmt: Format, lam: float = 0.0, soft_labels:
     b = draw(_float(-1.0, 1.0, fmt))
     if region in ("benign", "shapes", "labels", "cancellation"):
         if region == "cancellation":
-            big = 1e8 if fmt.name == "float64" else 1e4
+            big = CANCELLING_FEATURE[fmt.name]
             bigs = draw(_uniform(m, big / 10, big * 10, fmt))
             signs = np.where(draw(_uniform(m, -1.0, 1.0, fmt)) < 0, -1.0, 1.0)
             X[:, 0] = (bigs * signs).astype(fmt.dtype)
@@ -216,22 +230,15 @@ def problem_cases(draw, region: str, fmt: Format, lam: float = 0.0, soft_labels:
     b = float(fmt.dtype.type(b))
     X = X.astype(fmt.dtype).astype(np.float64)
     zf = X @ w + b
-    case: Case = {
-        "X": X.astype(fmt.dtype),
-        "w": w.astype(fmt.dtype),
-        "b": b,
-        "lam": float(lam),
-    }
-    case["y"] = np.asarray(draw(_labels([float(v) for v in zf], soft_labels)), dtype=np.float64)
-    if region == "labels":
-        case["y_encoding"] = draw(st.sampled_from(_ENCODINGS))
-    return case
+    y = np.asarray(draw(_labels([float(v) for v in zf], soft_labels)), dtype=np.float64)
+    encoding = draw(st.sampled_from(_ENCODINGS)) if region == "labels" else "float"
+    return Case(X=X.astype(fmt.dtype), y=y, w=w.astype(fmt.dtype), b=b, lam=float(lam), y_encoding=encoding)
 
 
 def cases(target: Target, region: str, fmt: Format, lam: float = 0.0, soft_labels: bool = False):
     """The strategy for ``target``'s canonical cases in ``region``."""
     if region not in REGIONS:
         raise ValueError(f"region={region!r} is not one of {', '.join(REGIONS)}")
-    if target.kind == "pointwise":
+    if target.pointwise:
         return pointwise_cases(target, region, fmt, soft_labels)
     return problem_cases(region, fmt, lam, soft_labels)

@@ -18,24 +18,39 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verifier.api import UsageError
-from verifier.checks import CHECKS, checks_for
-from verifier.conventions import CONVENTIONS
-from verifier.envelopes import STANDARDS
-from verifier.formats import FORMATS
-from verifier.profiles import PROFILES
-from verifier.results import TIERS
-from verifier.targets import TARGETS
+from verifier.errors import UsageError
+from verifier.spec.checks import CHECKS, checks_for
+from verifier.spec.conventions import CONVENTIONS
+from verifier.spec.envelopes import STANDARDS
+from verifier.spec.formats import FORMATS
+from verifier.spec.profiles import PROFILES
+from verifier.spec.results import TIERS
+from verifier.spec.targets import TARGETS
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 DEFAULT_SPLIT = {"correctness": 0.6, "stability": 0.3, "contract": 0.1}
 
 _TOP_KEYS = {"assignment", "task"}
 _ASSIGNMENT_KEYS = {
-    "name", "profile", "seed", "standard", "call_timeout", "submission_timeout", "visibility", "files",
+    "name",
+    "profile",
+    "seed",
+    "standard",
+    "call_timeout",
+    "submission_timeout",
+    "visibility",
+    "files",
 }
 _TASK_KEYS = {
-    "name", "function", "target", "convention", "lambda", "precision", "points", "checks", "split",
+    "name",
+    "function",
+    "target",
+    "convention",
+    "lambda",
+    "precision",
+    "points",
+    "checks",
+    "split",
     "visibility",
 }
 
@@ -114,7 +129,7 @@ class Assignment:
     def digest(self) -> str:
         """A hash of everything that decides a grade (not comments, not the file's location), of the
         checks each task runs and of the verifier's version: a grade is reused only when this matches."""
-        from verifier import __version__
+        from verifier.about import __version__
 
         checks = {t.name: t.points_for() for t in self.tasks}  # the catalog's checks, as they score now
         text = json.dumps({"assignment": self.to_json(), "checks": checks, "verifier": __version__}, sort_keys=True)
@@ -161,7 +176,7 @@ def _check_number(value: Any, key: str, where: _Where, minimum: float = 0.0, str
 
 def _check_str(value: Any, key: str, where: _Where) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise where.error(key, f"{value!r} is not a non-empty string; write e.g. {key} = \"...\"")
+        raise where.error(key, f'{value!r} is not a non-empty string; write e.g. {key} = "..."')
     return value
 
 
@@ -201,13 +216,15 @@ def parse_assignment(data: dict[str, Any], path: str = "<assignment>") -> Assign
     if "call_timeout" in head:
         kw["call_timeout"] = _check_number(head["call_timeout"], "call_timeout", where, 0.0, strict=True)
     if "submission_timeout" in head:
-        kw["submission_timeout"] = _check_number(head["submission_timeout"], "submission_timeout", where, 0.0, strict=True)
+        kw["submission_timeout"] = _check_number(
+            head["submission_timeout"], "submission_timeout", where, 0.0, strict=True
+        )
     if "visibility" in head:
         kw["visibility"] = _check_choice(head["visibility"], VISIBILITIES, "visibility", where)
     if "files" in head:
         files = head["files"]
         if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
-            raise where.error("files", f"{files!r} must be a list of file name patterns, e.g. files = [\"*.ipynb\"]")
+            raise where.error("files", f'{files!r} must be a list of file name patterns, e.g. files = ["*.ipynb"]')
         kw["files"] = tuple(files)
 
     raw_tasks = data.get("task")
@@ -230,10 +247,13 @@ def _parse_task(raw: Any, where: _Where) -> Task:
         raise where.error(None, "must be a table")
     _unknown_keys(raw, _TASK_KEYS, where)
     if "target" not in raw:
-        raise where.error("target", f"missing; write e.g. target = \"cost\" (one of: {', '.join(TARGETS)})")
+        raise where.error("target", f'missing; write e.g. target = "cost" (one of: {", ".join(TARGETS)})')
     target = _check_choice(raw["target"], list(TARGETS), "target", where)
-    kw: dict[str, Any] = {"target": target, "name": _check_str(raw.get("name", raw.get("function", target)), "name", where)}
-    if any(ch in kw["name"] for ch in ",\n\r\"") or kw["name"] != kw["name"].strip():
+    kw: dict[str, Any] = {
+        "target": target,
+        "name": _check_str(raw.get("name", raw.get("function", target)), "name", where),
+    }
+    if any(ch in kw["name"] for ch in ',\n\r"') or kw["name"] != kw["name"].strip():
         raise where.error("name", f"{kw['name']!r}: use a name without commas, quotes or newlines (it is a CSV column)")
     where = _Where(where.path, f"{where.table} ({kw['name']!r})")
     convention = _check_choice(raw.get("convention", "mls"), list(CONVENTIONS), "convention", where)
@@ -249,14 +269,16 @@ def _parse_task(raw: Any, where: _Where) -> Task:
         kw["lam"] = _check_number(raw["lambda"], "lambda", where)
         tgt, conv = TARGETS[target], CONVENTIONS[convention]
         if kw["lam"] and not (tgt.regularizable and conv.supports_lambda):
-            raise where.error("lambda", f"target {target!r} under convention {convention!r} takes no lambda; remove the key")
+            raise where.error(
+                "lambda", f"target {target!r} under convention {convention!r} takes no lambda; remove the key"
+            )
     if "points" in raw:
         kw["points"] = _check_number(raw["points"], "points", where)
     applicable = [c.id for c in checks_for(TARGETS[target])]
     if "checks" in raw:
         checks = raw["checks"]
         if not isinstance(checks, list) or not checks:
-            raise where.error("checks", "must be a non-empty list of check ids, e.g. checks = [\"correctness.benign\"]")
+            raise where.error("checks", 'must be a non-empty list of check ids, e.g. checks = ["correctness.benign"]')
         for cid in checks:
             _check_choice(cid, applicable, "checks", where)
         kw["checks"] = tuple(checks)
@@ -269,7 +291,7 @@ def _parse_task(raw: Any, where: _Where) -> Task:
         if isinstance(vis, str):
             vis = {"default": vis}
         if not isinstance(vis, dict):
-            raise where.error("visibility", "write a visibility (\"visible\") or a table of tier / check id = visibility")
+            raise where.error("visibility", 'write a visibility ("visible") or a table of tier / check id = visibility')
         for key, value in vis.items():
             if key != "default" and key not in TIERS and key not in run_ids:
                 known = ", ".join(["default", *TIERS, *run_ids])
@@ -281,12 +303,16 @@ def _parse_task(raw: Any, where: _Where) -> Task:
 
 def _parse_split(split: Any, task: Task, run_ids: list[str], where: _Where) -> dict[str, float]:
     if not isinstance(split, dict) or not split:
-        raise where.error("split", "must be a table of tier or check id = points, e.g. split = { correctness = 6, stability = 4 }")
+        raise where.error(
+            "split", "must be a table of tier or check id = points, e.g. split = { correctness = 6, stability = 4 }"
+        )
     out = {}
     for key, value in split.items():
         if key in TIERS:
             if not any(CHECKS[c].tier == key for c in run_ids):
-                raise where.error(f"split.{key}", f"no {key} check runs for this task; move these points to another tier or check")
+                raise where.error(
+                    f"split.{key}", f"no {key} check runs for this task; move these points to another tier or check"
+                )
         elif key not in run_ids:
             known = ", ".join(list(TIERS) + run_ids)
             close = difflib.get_close_matches(key, list(TIERS) + run_ids, n=1)
@@ -296,5 +322,7 @@ def _parse_split(split: Any, task: Task, run_ids: list[str], where: _Where) -> d
     probe = Task(**{**asdict(task), "checks": task.checks, "split": out})
     total = sum(probe.points_for().values())
     if not math.isclose(total, task.points, rel_tol=1e-9, abs_tol=1e-9):
-        raise where.error("split", f"the split gives {total:g} points but the task is worth points = {task.points:g}; make them agree")
+        raise where.error(
+            "split", f"the split gives {total:g} points but the task is worth points = {task.points:g}; make them agree"
+        )
     return out

@@ -1,41 +1,60 @@
 """Grading a whole class: each submission in a process of its own, resumable, with progress.
 
-``grade_class`` grades a folder of submissions (``jobs`` at a time) and writes the per-submission
-grades and views, then the class views (see verifier/grading.py for the layout).  A grade whose
-assignment hash matches is reused, never recomputed; a crash or hang of a grading process becomes a
-zero with the reason; a change to the verifier's own files stops the batch (verifier/integrity.py).
+``grade_class`` grades a folder of submissions (``jobs`` at a time) and writes, under ``out``:
+
+    submissions/<name>/grade.json    the grade (written atomically; the marker that it is done)
+    submissions/<name>/...           the per-submission views the caller asks for (``Views``)
+    ...                              the class views the caller asks for
+
+A grade whose assignment hash matches is reused, never recomputed; a crash or hang of a grading
+process becomes a zero with the reason; a change to the verifier's own files stops the batch
+(verifier/grading/integrity.py).  Which views are written is the caller's choice (the CLI passes
+verifier.report.views), so grading never imports the code that renders.
 """
 
 from __future__ import annotations
 
-import json
+import errno
 import os
 import signal
 import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
-from verifier.api import UsageError
-from verifier.assignment import Assignment
-from verifier.grading import (
-    EX_OUTPUT,
-    OutputError,
-    Submission,
-    SubmissionGrade,
-    atomic_write,
-    discover,
-    failed_grade,
-    grade_path,
-    grade_submission,
-    read_grade,
-    write_class_views,
-    write_views,
-)
-from verifier.integrity import CodeManifest
+from verifier.errors import ExitCode, OutputError, UsageError
+from verifier.grading.assignment import Assignment
+from verifier.grading.discovery import Submission, discover
+from verifier.grading.grades import SubmissionGrade
+from verifier.grading.integrity import CodeManifest
+from verifier.grading.scoring import failed_grade, grade_submission
+from verifier.grading.store import grade_path, read_grade, write_grade
+from verifier.sandbox.outcomes import signal_name
+
+POLL_SECONDS = 0.5  # how often the parent looks at its running children
+KILL_GRACE_SECONDS = 2.0  # between SIGTERM and SIGKILL for a grading process past its time limit
+LOW_DISK_BYTES = 1 << 20  # below this much free space a failed write is reported as a full disk
+
+SubmissionViews = Callable[[SubmissionGrade, Path, Assignment], None]
+ClassViews = Callable[[list[SubmissionGrade], Path, Assignment], None]
+
+
+@dataclass(frozen=True)
+class Views:
+    """The views written next to each grade.json (``submission(grade, folder, assignment)``) and for
+    the whole class (``whole_class(grades, out, assignment)``); None writes none.  ``marker`` names the
+    files whose absence makes a resumed run write a submission's views again."""
+
+    submission: SubmissionViews | None = None
+    whole_class: ClassViews | None = None
+    marker: tuple[str, ...] = ()
+
+
+NO_VIEWS = Views()
 
 
 def _set_parent_death_signal() -> None:
@@ -49,11 +68,17 @@ def _set_parent_death_signal() -> None:
         pass
 
 
-def _child(sub: Submission, assignment: Assignment, out: Path, parent: int) -> None:
+def _save(grade: SubmissionGrade, folder: Path, assignment: Assignment, views: Views) -> None:
+    write_grade(folder, grade)
+    if views.submission is not None:
+        views.submission(grade, folder, assignment)
+
+
+def _child(sub: Submission, assignment: Assignment, out: Path, parent: int, views: Views) -> None:
     """Grade one submission in a forked process; write its grade and views."""
     stopping = []
 
-    def on_term(signum, frame):
+    def on_term(signum: int, frame: Any) -> None:
         stopping.append(signum)
         raise SystemExit(128 + signum)
 
@@ -66,25 +91,23 @@ def _child(sub: Submission, assignment: Assignment, out: Path, parent: int) -> N
     try:
         grade = grade_submission(sub, assignment)
     except Exception as exc:  # a fault of the verifier itself: a zero with the reason, not a crash
-        grade = failed_grade(sub, assignment, f"grading crashed: {type(exc).__name__}: {exc}", time.perf_counter() - start)
+        grade = failed_grade(
+            sub, assignment, f"grading crashed: {type(exc).__name__}: {exc}", time.perf_counter() - start
+        )
         traceback.print_exc()
     if stopping or os.getppid() != parent:
         os._exit(1)
-    folder = grade_path(out, sub).parent
     try:
-        atomic_write(folder / "grade.json", json.dumps(grade.to_json(), indent=1, allow_nan=False))
-        write_views(grade, folder, assignment)
+        _save(grade, grade_path(out, sub).parent, assignment, views)
     except OSError:  # the parent reports it: a full disk is not this submission's zero
-        os._exit(EX_OUTPUT)
+        os._exit(ExitCode.OUTPUT)
 
 
 def _write_failure(out: Path) -> OSError:
     """Why a grading process could not write into ``out``, as far as can be told from outside."""
-    import errno
-
     try:
         st = os.statvfs(out)
-        if st.f_bavail * st.f_frsize < (1 << 20) or st.f_favail == 0:
+        if st.f_bavail * st.f_frsize < LOW_DISK_BYTES or st.f_favail == 0:
             return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         if st.f_flag & os.ST_RDONLY:
             return OSError(errno.EROFS, os.strerror(errno.EROFS))
@@ -94,8 +117,10 @@ def _write_failure(out: Path) -> OSError:
 
 
 def _output_error(out: Path, exc: OSError, done: int) -> OutputError:
-    return OutputError(f"cannot write to {out}: {exc.strerror or exc}. Grading stopped; the {done} grades "
-                       "finished so far are intact: make room or fix the folder and run the same command to continue")
+    return OutputError(
+        f"cannot write to {out}: {exc.strerror or exc}. Grading stopped; the {done} grades "
+        "finished so far are intact: make room or fix the folder and run the same command to continue"
+    )
 
 
 class Progress:
@@ -116,21 +141,27 @@ class Progress:
             self.done += 1
             self.graded += 1
         if self.tty:
-            width = 30
-            filled = int(width * self.done / max(self.total, 1))
-            elapsed = time.monotonic() - self.start
-            eta = ""
-            if self.graded:
-                left = (self.total - self.done) * elapsed / self.graded
-                eta = f", about {left:.0f}s left"
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} graded, {running} running{eta}   ")
-            if self.done == self.total:
-                self.stream.write("\n")
-            self.stream.flush()
+            self._bar(running)
         elif finished is not None:
             note = f" ({finished.error})" if finished.error else ""
-            self.stream.write(f"graded {self.done}/{self.total}: {finished.submission}: {finished.score:g}/{finished.max_score:g}{note}\n")
+            self.stream.write(
+                f"graded {self.done}/{self.total}: {finished.submission}: "
+                f"{finished.score:g}/{finished.max_score:g}{note}\n"
+            )
             self.stream.flush()
+
+    def _bar(self, running: int) -> None:
+        assert self.stream is not None
+        width = 30
+        filled = int(width * self.done / max(self.total, 1))
+        elapsed = time.monotonic() - self.start
+        eta = f", about {(self.total - self.done) * elapsed / self.graded:.0f}s left" if self.graded else ""
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} graded, {running} running{eta}   "
+        )
+        if self.done == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
 
     def line(self, text: str) -> None:
         if self.stream is not None:
@@ -155,10 +186,100 @@ def grade_class(
     jobs: int = 1,
     progress: TextIO | None = sys.stderr,
     on_graded: Callable[[SubmissionGrade], None] | None = None,
+    views: Views = NO_VIEWS,
 ) -> ClassRun:
-    """Grade every submission in ``folder`` with ``jobs`` processes and write the reports to ``out``."""
+    """Grade every submission in ``folder`` with ``jobs`` processes and write grades and ``views`` to ``out``."""
     subs = discover(folder, assignment.files)
-    return grade_many(subs, assignment, out, jobs, progress, on_graded)
+    return grade_many(subs, assignment, out, jobs, progress, on_graded, views)
+
+
+def _prepare_out(out: Path) -> None:
+    """Create ``out`` and prove it writable: an unwritable folder is one clear error, not a zero each."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _output_error(out, exc, 0) from None
+
+
+@dataclass
+class _Running:
+    sub: Submission
+    proc: Any
+    started: float
+    term_sent: float | None = None
+
+
+@dataclass
+class _Pool:
+    """The grading processes of one batch: started, reaped, and stopped when past their time limit."""
+
+    assignment: Assignment
+    out: Path
+    views: Views
+    digest: str
+    parent: int = field(default_factory=os.getpid)
+    running: dict[Any, _Running] = field(default_factory=dict)
+
+    def start(self, sub: Submission) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        proc = ctx.Process(
+            target=_child,
+            args=(sub, self.assignment, self.out, self.parent, self.views),
+            name=f"grade {sub.slug}",
+            daemon=False,
+        )
+        proc.start()
+        self.running[proc.sentinel] = _Running(sub, proc, time.monotonic())
+
+    def wait(self) -> list[_Running]:
+        from multiprocessing.connection import wait
+
+        ready = wait(list(self.running), timeout=POLL_SECONDS)
+        done = [self.running.pop(s) for s in ready]
+        for r in done:
+            r.proc.join()
+        return done
+
+    def grade_of(self, r: _Running, done: int) -> SubmissionGrade:
+        """The grade the child wrote, or a zero with the reason it did not."""
+        grade = read_grade(grade_path(self.out, r.sub))
+        if r.proc.exitcode == ExitCode.OUTPUT and grade is None:
+            raise _output_error(self.out, _write_failure(self.out), done)
+        if grade is not None and grade.assignment_hash == self.digest:
+            return grade
+        elapsed = time.monotonic() - r.started
+        limit = self.assignment.submission_timeout
+        grade = failed_grade(r.sub, self.assignment, _crash_reason(r.proc.exitcode, limit, elapsed > limit), elapsed)
+        try:
+            _save(grade, grade_path(self.out, r.sub).parent, self.assignment, self.views)
+        except OSError as exc:
+            raise _output_error(self.out, exc, done) from None
+        return grade
+
+    def enforce_time_limits(self) -> None:
+        now = time.monotonic()
+        for r in self.running.values():
+            if now - r.started <= self.assignment.submission_timeout:
+                continue
+            if r.term_sent is None:
+                r.proc.terminate()
+                r.term_sent = now
+            elif now - r.term_sent > KILL_GRACE_SECONDS:
+                r.proc.kill()
+
+    def stop(self) -> None:
+        for r in self.running.values():
+            if r.proc.is_alive():
+                r.proc.kill()
+            r.proc.join()
 
 
 def grade_many(
@@ -168,37 +289,23 @@ def grade_many(
     jobs: int = 1,
     progress: TextIO | None = sys.stderr,
     on_graded: Callable[[SubmissionGrade], None] | None = None,
-    class_views: bool = True,
+    views: Views = NO_VIEWS,
     check_integrity: bool = True,
 ) -> ClassRun:
     """Grade ``subs``, each in a process of its own (``jobs`` at a time), resuming from ``out``."""
-    import multiprocessing
-    from multiprocessing.connection import wait
-
-    import verifier.report.html  # noqa: F401  (imported once here, shared by the forked processes)
-
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise UsageError(f"--jobs {jobs!r}: pass a whole number of processes >= 1")
     start = time.monotonic()
     out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
-    try:  # an unwritable folder is one clear error now, not a zero for every submission
-        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=out)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise _output_error(out, exc, 0) from None
+    _prepare_out(out)
     # Between submissions: the verifier's own files must be as they were when the batch started.
     manifest = CodeManifest.snapshot() if check_integrity else None
-    digest = assignment.digest()
+    pool = _Pool(assignment, out, views, assignment.digest())
     grades: dict[str, SubmissionGrade] = {}
     pending: list[Submission] = []
     for sub in subs:
         earlier = read_grade(grade_path(out, sub))
-        if earlier is not None and earlier.assignment_hash == digest and earlier.submission == sub.name:
+        if earlier is not None and earlier.assignment_hash == pool.digest and earlier.submission == sub.name:
             grades[sub.slug] = earlier
         else:
             pending.append(sub)
@@ -206,82 +313,45 @@ def grade_many(
     bar = Progress(len(subs), progress, done=reused)
     if reused:
         bar.line(f"{reused} of {len(subs)} submissions already graded in {out}; grading the other {len(pending)}")
-
-    ctx = multiprocessing.get_context("fork")
-    running: dict[Any, tuple[Submission, float, float | None]] = {}  # sentinel -> (sub, started, term sent)
-    procs: dict[Any, Any] = {}
-    parent = os.getpid()
-
-    def finish(sub: Submission, grade: SubmissionGrade) -> None:
-        grades[sub.slug] = grade
-        bar.update(len(running), grade)
-        if on_graded is not None:
-            on_graded(grade)
-
     try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                sub = pending.pop(0)
-                proc = ctx.Process(target=_child, args=(sub, assignment, out, parent), name=f"grade {sub.slug}", daemon=False)
-                proc.start()
-                running[proc.sentinel] = (sub, time.monotonic(), None)
-                procs[proc.sentinel] = proc
-                bar.update(len(running))
-            ready = wait(list(running), timeout=0.5)
-            now = time.monotonic()
-            for sentinel in ready:
-                sub, started, _ = running.pop(sentinel)
-                proc = procs.pop(sentinel)
-                proc.join()
-                grade = read_grade(grade_path(out, sub))
-                if proc.exitcode == EX_OUTPUT and grade is None:
-                    raise _output_error(out, _write_failure(out), len(grades))
-                if grade is None or grade.assignment_hash != digest:
-                    reason = _crash_reason(proc.exitcode, assignment.submission_timeout, timed_out=now - started > assignment.submission_timeout)
-                    grade = failed_grade(sub, assignment, reason, now - started)
-                    folder = grade_path(out, sub).parent
-                    try:
-                        atomic_write(folder / "grade.json", json.dumps(grade.to_json(), indent=1, allow_nan=False))
-                        write_views(grade, folder, assignment)
-                    except OSError as exc:
-                        raise _output_error(out, exc, len(grades)) from None
-                finish(sub, grade)
+        while pending or pool.running:
+            while pending and len(pool.running) < jobs:
+                pool.start(pending.pop(0))
+                bar.update(len(pool.running))
+            for r in pool.wait():
+                grade = grades[r.sub.slug] = pool.grade_of(r, len(grades))
+                bar.update(len(pool.running), grade)
+                if on_graded is not None:
+                    on_graded(grade)
                 if manifest is not None:
-                    manifest.verify(last=sub.name)
-            for sentinel, (sub, started, term) in list(running.items()):
-                if now - started > assignment.submission_timeout:
-                    proc = procs[sentinel]
-                    if term is None:
-                        proc.terminate()
-                        running[sentinel] = (sub, started, now)
-                    elif now - term > 2:
-                        proc.kill()
+                    manifest.verify(last=r.sub.name)
+            pool.enforce_time_limits()
     finally:
-        for sentinel, proc in procs.items():
-            if proc.is_alive():
-                proc.kill()
-            proc.join()
-
+        pool.stop()
     ordered = [grades[s.slug] for s in subs]
-    try:
-        for sub, grade in zip(subs, ordered):
-            folder = grade_path(out, sub).parent
-            if not (folder / "report.html").exists() or not (folder / "results.json").exists():
-                write_views(grade, folder, assignment)
-        if class_views:
-            write_class_views(ordered, out, assignment)
-    except OSError as exc:
-        raise _output_error(out, exc, len(grades)) from None
+    _finish_views(subs, ordered, out, assignment, views, len(grades))
     return ClassRun(ordered, reused, len(subs) - reused, time.monotonic() - start)
+
+
+def _finish_views(
+    subs: list[Submission], grades: list[SubmissionGrade], out: Path, assignment: Assignment, views: Views, done: int
+) -> None:
+    """Views a resumed run lacks, then the class views."""
+    try:
+        if views.submission is not None:
+            for sub, grade in zip(subs, grades):
+                folder = grade_path(out, sub).parent
+                if not all((folder / name).exists() for name in views.marker):
+                    views.submission(grade, folder, assignment)
+        if views.whole_class is not None:
+            views.whole_class(grades, out, assignment)
+    except OSError as exc:
+        raise _output_error(out, exc, done) from None
 
 
 def _crash_reason(exitcode: int | None, limit: float, timed_out: bool) -> str:
     if timed_out:
         return f"grading did not finish within the submission time limit ({limit:g} s)"
     if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        return f"the grading process was killed ({name})"
+        return f"the grading process was killed ({signal_name(-exitcode)})"
     return f"the grading process crashed (exit status {exitcode})"

@@ -24,8 +24,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+
+from verifier.errors import IntegrityError
 
 __all__ = ["CodeManifest", "IntegrityError", "default_roots"]
 
@@ -34,18 +36,9 @@ HASHED = ("verifier", "reference", "mpmath")
 STATTED = ("numpy", "hypothesis", "jinja2")
 
 
-class IntegrityError(RuntimeError):
-    """The verifier's installed code changed during a batch; the batch must stop."""
-
-    def __init__(self, message: str, changes: tuple[str, ...], last: str | None):
-        super().__init__(message)
-        self.changes = changes
-        self.last = last
-
-
 def _package_dir(name: str) -> str | None:
     if name in ("verifier", "reference"):  # the project's own: next to this file
-        path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), name)
+        path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), name)
         return path if os.path.isdir(path) else None
     try:
         spec = importlib.util.find_spec(name)
@@ -94,8 +87,10 @@ def _fresh_compiled(path: str) -> bool:
         return False
     if len(header) < 16 or int.from_bytes(header[4:8], "little") != 0:  # hash-based pycs: not ours to judge
         return False
-    return (int.from_bytes(header[8:12], "little") == int(st.st_mtime) & 0xFFFFFFFF
-            and int.from_bytes(header[12:16], "little") == st.st_size & 0xFFFFFFFF)
+    return (
+        int.from_bytes(header[8:12], "little") == int(st.st_mtime) & 0xFFFFFFFF
+        and int.from_bytes(header[12:16], "little") == st.st_size & 0xFFFFFFFF
+    )
 
 
 def _walk(root: str) -> Iterable[str]:
@@ -113,7 +108,7 @@ class CodeManifest:
     stamps: dict
 
     @classmethod
-    def snapshot(cls, roots: Iterable[tuple[str, bool]] | None = None) -> "CodeManifest":
+    def snapshot(cls, roots: Iterable[tuple[str, bool]] | None = None) -> CodeManifest:
         """Stamp every file under `roots` ((folder, hashed) pairs; `default_roots` by default)."""
         roots = tuple(default_roots() if roots is None else roots)
         stamps = {}
@@ -157,4 +152,7 @@ class CodeManifest:
         who = f" after grading {last!r}" if last else ""
         raise IntegrityError(
             f"the verifier's own installed files changed{who}: {shown}. Grading stopped: reinstall the "
-            f"verifier and inspect that submission before grading again.", tuple(found), last)
+            f"verifier and inspect that submission before grading again.",
+            tuple(found),
+            last,
+        )

@@ -10,18 +10,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from verifier.adapters import known
-from verifier.audit import Audit, AuditRow
-
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("verifier", "report/templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=jinja2.StrictUndefined,
-)
+from verifier.audit import known
+from verifier.audit.run import Audit, AuditRow
+from verifier.grading.store import atomic_write
+from verifier.report.render import render as render_template
 
 
 def _ulps(v: float) -> str:
@@ -38,22 +30,32 @@ def _cell(row: AuditRow | None) -> dict[str, Any] | None:
     regions = []
     for c in row.result.checks:
         ce = c.counterexample
-        regions.append({
-            "id": c.id,
-            "passed": c.passed,
-            "examples": c.examples,
-            "ulps": _ulps(c.worst_ulps),
-            "bits": f"{c.worst_bits:.1f}" if math.isfinite(c.worst_bits) else "inf",
-            "message": c.message if not c.passed else "",
-            "inputs": ", ".join(f"{k}={v!r}" for k, v in ce.inputs.items())[:400] if ce is not None else "",
-        })
+        regions.append(
+            {
+                "id": c.id,
+                "passed": c.passed,
+                "examples": c.examples,
+                "ulps": _ulps(c.worst_ulps),
+                "bits": f"{c.worst_bits:.1f}" if math.isfinite(c.worst_bits) else "inf",
+                "message": c.message if not c.passed else "",
+                "inputs": ", ".join(f"{k}={v!r}" for k, v in ce.inputs.items())[:400] if ce is not None else "",
+            }
+        )
     return {
         "passed": row.passed,
         "ulps": _ulps(row.worst_ulps),
         "failed": [c.id for c in row.result.failed()],
         "regions": regions,
-        "defects": [{"id": d, "check": cid, "evidence": ev, "title": known.KNOWN[d].title,
-                     "references": known.KNOWN[d].references} for d, cid, ev in row.defects],
+        "defects": [
+            {
+                "id": d,
+                "check": cid,
+                "evidence": ev,
+                "title": known.KNOWN[d].title,
+                "references": known.KNOWN[d].references,
+            }
+            for d, cid, ev in row.defects
+        ],
         "unexplained": row.unexplained(),
         "diagnoses": [{"id": d.id, "message": d.message} for d in row.result.diagnoses],
     }
@@ -64,18 +66,25 @@ def render(result: Audit) -> str:
     rows = []
     for robust, strict in result.pairs():
         row = robust or strict
-        rows.append({
-            "library": row.library,
-            "version": row.version,
-            "function": row.function.label,
-            "how": row.function.how,
-            "target": row.function.target + (f", lambda={row.function.lam:g}" if row.function.lam else ""),
-            "precision": row.precision,
-            "robust": _cell(robust),
-            "strict": _cell(strict),
-        })
-    return _ENV.get_template("audit.html").render(
-        audit=result, rows=rows, versions=result.versions, skipped=result.skipped,
+        assert row is not None  # pairs() never yields two Nones
+        rows.append(
+            {
+                "library": row.library,
+                "version": row.version,
+                "function": row.function.label,
+                "how": row.function.how,
+                "target": row.function.target + (f", lambda={row.function.lam:g}" if row.function.lam else ""),
+                "precision": row.precision,
+                "robust": _cell(robust),
+                "strict": _cell(strict),
+            }
+        )
+    return render_template(
+        "audit.html",
+        audit=result,
+        rows=rows,
+        versions=result.versions,
+        skipped=result.skipped,
     )
 
 
@@ -84,5 +93,5 @@ def write(result: Audit, folder: str | Path) -> Path:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "audit.html"
-    path.write_text(render(result), encoding="utf-8")
+    atomic_write(path, render(result))
     return path

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from verifier.assignment import Assignment
-    from verifier.grading import SubmissionGrade
+    from verifier.grading.assignment import Assignment
+    from verifier.grading.grades import SubmissionGrade
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,7 +24,7 @@ def safe_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
-def grades_csv(grades: Iterable["SubmissionGrade"], assignment: "Assignment") -> str:
+def grades_csv(grades: Iterable[SubmissionGrade], assignment: Assignment) -> str:
     """The CSV text (header row first)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

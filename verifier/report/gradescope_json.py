@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from verifier.report.text import check_feedback
 
 if TYPE_CHECKING:
-    from verifier.assignment import Assignment
-    from verifier.grading import SubmissionGrade
+    from verifier.grading.assignment import Assignment
+    from verifier.grading.grades import SubmissionGrade
 
 
-def gradescope_results(grade: "SubmissionGrade", assignment: "Assignment") -> dict[str, Any]:
+def gradescope_results(grade: SubmissionGrade, assignment: Assignment) -> dict[str, Any]:
     """The results.json object for one submission: one test per check of every task."""
     tests = []
     for i, task in enumerate(grade.tasks, 1):
@@ -43,7 +43,9 @@ def gradescope_results(grade: "SubmissionGrade", assignment: "Assignment") -> di
     for task in grade.tasks:
         passed = sum(c.passed for c in task.checks)
         where = f" ({task.function})" if task.function else ""
-        lines.append(f"  {task.name}{where}: {task.score:g} / {task.max_score:g}, {passed} of {len(task.checks)} checks passed")
+        lines.append(
+            f"  {task.name}{where}: {task.score:g} / {task.max_score:g}, {passed} of {len(task.checks)} checks passed"
+        )
         if task.error and task.error != grade.error:
             lines.append(f"    {task.error}")
     lines.append(f"Seed {grade.seed}, profile {grade.profile or assignment.profile}.")

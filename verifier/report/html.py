@@ -9,27 +9,20 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from verifier.report.plots import error_plot, score_histogram
+from verifier.report.render import render
 from verifier.report.snippet import reproduce
 from verifier.report.text import diagnoses_for, short_value
-from verifier.results import CheckResult, Result
+from verifier.spec.results import CheckResult, Result
 
 if TYPE_CHECKING:
-    from verifier.assignment import Assignment
-    from verifier.grading import SubmissionGrade
+    from verifier.grading.assignment import Assignment
+    from verifier.grading.grades import SubmissionGrade
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("verifier", "report/templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=jinja2.StrictUndefined,
-)
 _MAX_SNIPPET = 20_000
 
 
@@ -39,8 +32,16 @@ def _number_text(x: float) -> str:
 
 def check_context(result: Result | None, check: CheckResult | None, source: str = "") -> dict[str, Any]:
     """What the templates show about one check: message, counterexample rows, diagnoses, snippet."""
-    ctx: dict[str, Any] = {"check": check, "message": "", "inputs": [], "outputs": [], "error_row": "",
-                           "diagnoses": [], "snippet": "", "findings": ()}
+    ctx: dict[str, Any] = {
+        "check": check,
+        "message": "",
+        "inputs": [],
+        "outputs": [],
+        "error_row": "",
+        "diagnoses": [],
+        "snippet": "",
+        "findings": (),
+    }
     if check is None:
         return ctx
     ctx["message"] = check.message
@@ -50,7 +51,11 @@ def check_context(result: Result | None, check: CheckResult | None, source: str 
         ctx["inputs"] = [(k, short_value(v, 400)) for k, v in ce.inputs.items()]
         keys = list(ce.expected) + [k for k in ce.actual if k not in ce.expected]
         ctx["outputs"] = [
-            (k if k != "raw" else "returned", short_value(ce.expected.get(k, ""), 300), short_value(ce.actual.get(k, ""), 300))
+            (
+                k if k != "raw" else "returned",
+                short_value(ce.expected.get(k, ""), 300),
+                short_value(ce.actual.get(k, ""), 300),
+            )
             for k in keys
         ]
         if ce.component or (isinstance(ce.ulps, float) and not math.isnan(ce.ulps)):
@@ -66,10 +71,10 @@ def check_context(result: Result | None, check: CheckResult | None, source: str 
 
 def render_check_fragment(result: Result, check: CheckResult) -> str:
     """One check as an HTML fragment: message, counterexample tables and diagnoses (for pytest-html)."""
-    return _ENV.get_template("check.html").render(**check_context(result, check, result.candidate))
+    return render("check.html", **check_context(result, check, result.candidate))
 
 
-def render_submission(grade: "SubmissionGrade", assignment: "Assignment") -> str:
+def render_submission(grade: SubmissionGrade, assignment: Assignment) -> str:
     """The student's report."""
     tasks = []
     versions: dict[str, str] = dict(grade.versions)
@@ -86,20 +91,34 @@ def render_submission(grade: "SubmissionGrade", assignment: "Assignment") -> str
         if tg.result is not None:
             versions.update(tg.result.versions)
             plot = error_plot(tg.result.checks, tg.result.precision)
-        tasks.append({
-            "grade": tg, "result": tg.result, "checks": checks, "plot": plot,
-            "passed": sum(c.passed for c in tg.checks), "source": tg.source, "source_name": Path(tg.source).name,
-        })
+        tasks.append(
+            {
+                "grade": tg,
+                "result": tg.result,
+                "checks": checks,
+                "plot": plot,
+                "passed": sum(c.passed for c in tg.checks),
+                "source": tg.source,
+                "source_name": Path(tg.source).name,
+            }
+        )
     total = sum(len(t.checks) for t in grade.tasks)
     passed = sum(c.passed for t in grade.tasks for c in t.checks)
     verdict_text = {"pass": "PASSED", "fail": "FAILED", "error": "NOT GRADED"}[grade.verdict]
-    return _ENV.get_template("submission.html").render(
-        grade=grade, assignment=assignment, tasks=tasks, versions=versions, verdict_text=verdict_text,
-        passed_checks=passed, total_checks=total, sources=[Path(s).name for s in grade.sources],
+    return render(
+        "submission.html",
+        grade=grade,
+        assignment=assignment,
+        tasks=tasks,
+        versions=versions,
+        verdict_text=verdict_text,
+        passed_checks=passed,
+        total_checks=total,
+        sources=[Path(s).name for s in grade.sources],
     )
 
 
-def pass_rates(grades: list["SubmissionGrade"], assignment: "Assignment") -> list[dict[str, Any]]:
+def pass_rates(grades: list[SubmissionGrade], assignment: Assignment) -> list[dict[str, Any]]:
     """Per task and check: how many submissions passed it."""
     rows = []
     for i, task in enumerate(assignment.tasks):
@@ -109,19 +128,27 @@ def pass_rates(grades: list["SubmissionGrade"], assignment: "Assignment") -> lis
             n = len(results)
             if not n:
                 continue
-            rows.append({"task": task.name, "id": cid, "title": title, "passed": sum(results), "total": n,
-                         "rate": (sum(results) / n) if n else 0.0})
+            rows.append(
+                {
+                    "task": task.name,
+                    "id": cid,
+                    "title": title,
+                    "passed": sum(results),
+                    "total": n,
+                    "rate": (sum(results) / n) if n else 0.0,
+                }
+            )
     return rows
 
 
-def frequent_diagnoses(grades: Iterable["SubmissionGrade"], limit: int = 10) -> list[dict[str, Any]]:
+def frequent_diagnoses(grades: Iterable[SubmissionGrade], limit: int = 10) -> list[dict[str, Any]]:
     """The diagnoses made most often, counted once per submission, with one example message."""
     counts: Counter[str] = Counter()
     example: dict[str, str] = {}
     for g in grades:
         seen = set()
         for t in g.tasks:
-            for d in (t.result.diagnoses if t.result is not None else ()):
+            for d in t.result.diagnoses if t.result is not None else ():
                 if d.id not in seen:
                     seen.add(d.id)
                     counts[d.id] += 1
@@ -129,14 +156,15 @@ def frequent_diagnoses(grades: Iterable["SubmissionGrade"], limit: int = 10) -> 
     return [{"id": k, "count": n, "message": example[k]} for k, n in counts.most_common(limit)]
 
 
-def render_index(grades: list["SubmissionGrade"], assignment: "Assignment", base: str = "submissions") -> str:
+def render_index(grades: list[SubmissionGrade], assignment: Assignment, base: str = "submissions") -> str:
     """The class summary: score distribution, pass rate per check, frequent diagnoses, all reports."""
-    from verifier.api import versions as current_versions
+    from verifier.about import versions as current_versions
 
     scores = [g.score for g in grades]
     names = [t.name for t in assignment.tasks]
     task_scores = [[{t.name: t.score for t in g.tasks}.get(n, 0.0) for n in names] for g in grades]
-    return _ENV.get_template("index.html").render(
+    return render(
+        "index.html",
         assignment=assignment,
         grades=grades,
         n=len(grades),

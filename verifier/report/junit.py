@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from verifier.report.text import check_feedback
 
 if TYPE_CHECKING:
-    from verifier.assignment import Assignment
-    from verifier.grading import SubmissionGrade
+    from verifier.grading.assignment import Assignment
+    from verifier.grading.grades import SubmissionGrade
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -24,7 +25,7 @@ def xml_text(text: object) -> str:
     return _INVALID_XML.sub("\ufffd", str(text))
 
 
-def junit_xml(grades: Iterable["SubmissionGrade"], assignment: "Assignment") -> str:
+def junit_xml(grades: Iterable[SubmissionGrade], assignment: Assignment) -> str:
     """The JUnit XML text of a run."""
     root = ET.Element("testsuites", name=xml_text(assignment.name))
     total = failures = errors = 0
@@ -36,7 +37,10 @@ def junit_xml(grades: Iterable["SubmissionGrade"], assignment: "Assignment") -> 
             for cg in task.checks:
                 n += 1
                 case = ET.SubElement(
-                    suite, "testcase", classname=xml_text(f"{g.submission}.{task.name}"), name=xml_text(cg.id),
+                    suite,
+                    "testcase",
+                    classname=xml_text(f"{g.submission}.{task.name}"),
+                    name=xml_text(cg.id),
                     time="0",
                 )
                 if cg.passed:
@@ -53,8 +57,7 @@ def junit_xml(grades: Iterable["SubmissionGrade"], assignment: "Assignment") -> 
         suite.set("failures", str(nf))
         suite.set("errors", str(ne))
         suite.set("time", f"{g.elapsed:.3f}")
-        ET.SubElement(suite, "properties")
-        props = suite.find("properties")
+        props = ET.SubElement(suite, "properties")
         for key, value in (("seed", g.seed), ("score", g.score), ("max_score", g.max_score)):
             ET.SubElement(props, "property", name=key, value=xml_text(value))
         total, failures, errors = total + n, failures + nf, errors + ne

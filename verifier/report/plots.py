@@ -9,14 +9,15 @@ from __future__ import annotations
 import io
 import math
 import re
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from verifier.results import CheckResult
+from verifier.spec.results import CheckResult
 
-_RC = {"svg.fonttype": "none", "svg.hashsalt": "verifier", "font.size": 9, "axes.titlesize": 9}
+_RC: dict[str, Any] = {"svg.fonttype": "none", "svg.hashsalt": "verifier", "font.size": 9, "axes.titlesize": 9}
 _MAX_BITS = 64.0
 
 
@@ -37,7 +38,11 @@ def _regions(precision: str) -> list[tuple[float, float, str, str]]:
 def error_plot(checks: Iterable[CheckResult], precision: str = "float64", title: str = "") -> str:
     """An SVG of bits of error against z for every sample of ``checks``, failures marked; "" when
     there is nothing to plot."""
-    ok_z, ok_b, bad_z, bad_b, clipped_z = [], [], [], [], []
+    ok_z: list[float] = []
+    ok_b: list[float] = []
+    bad_z: list[float] = []
+    bad_b: list[float] = []
+    clipped_z: list[float] = []
     for c in checks:
         for s in c.samples:
             z = s.z
@@ -50,16 +55,18 @@ def error_plot(checks: Iterable[CheckResult], precision: str = "float64", title:
             (ok_b if s.passed else bad_b).append(min(b, _MAX_BITS))
     if not ok_z and not bad_z:
         return ""
-    with rc_context(_RC):
+    with rc_context(_RC):  # type: ignore[arg-type]
         fig = Figure(figsize=(5.6, 2.8), layout="constrained")
         ax = fig.add_subplot()
         zs = ok_z + bad_z
         lim = max(10.0, max(abs(z) for z in zs) * 1.3)
-        for lo, hi, name, colour in _regions(precision):
+        for lo, hi, _name, colour in _regions(precision):
             lo, hi = max(lo, -lim), min(hi, lim)
             if lo < hi:
                 ax.axvspan(lo, hi, color=colour, lw=0, zorder=0)
-        ax.scatter(ok_z, ok_b, s=9, c="#3b7d3b", marker="o", alpha=0.6, label=f"within the envelope ({len(ok_z)})", zorder=2)
+        ax.scatter(
+            ok_z, ok_b, s=9, c="#3b7d3b", marker="o", alpha=0.6, label=f"within the envelope ({len(ok_z)})", zorder=2
+        )
         if bad_z:
             ax.scatter(bad_z, bad_b, s=28, c="#c0392b", marker="x", label=f"failed ({len(bad_z)})", zorder=3)
         ax.set_xscale("symlog", linthresh=1.0)
@@ -87,7 +94,7 @@ def _responsive(svg: str) -> str:
 
 def score_histogram(scores: list[float], max_score: float) -> str:
     """An SVG histogram of the total scores of a class."""
-    with rc_context(_RC):
+    with rc_context(_RC):  # type: ignore[arg-type]
         fig = Figure(figsize=(6.4, 2.4), layout="constrained")
         ax = fig.add_subplot()
         top = max(max_score, max(scores, default=0.0), 1.0)
@@ -96,7 +103,7 @@ def score_histogram(scores: list[float], max_score: float) -> str:
         ax.set_xlim(0, top)
         ax.set_xlabel("total score")
         ax.set_ylabel("submissions")
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         ax.grid(True, axis="y", lw=0.3, alpha=0.5)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})

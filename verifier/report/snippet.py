@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from verifier.conventions import get_convention
-from verifier.formats import get_format
-from verifier.results import Counterexample, Result
-from verifier.targets import get_target
+from verifier.spec.case import Case
+from verifier.spec.conventions import get_convention
+from verifier.spec.formats import get_format
+from verifier.spec.results import Counterexample, Result
+from verifier.spec.targets import get_target
 
 _ARG_NAMES = {
     "mls": ("X", "y", "w", "b", "lambda_"),
@@ -20,14 +21,6 @@ _ARG_NAMES = {
     "theta": ("theta", "X", "y", "lambda_"),
     "dlai": ("w", "b", "X", "Y"),
 }
-
-
-def _from_plain(value: Any) -> Any:
-    if isinstance(value, str) and value in ("inf", "-inf", "nan"):
-        return float(value)
-    if isinstance(value, list):
-        return [_from_plain(v) for v in value]
-    return value
 
 
 def _float_text(x: float) -> str:
@@ -40,7 +33,9 @@ def _float_text(x: float) -> str:
 
 def _literal(value: Any) -> str:
     if isinstance(value, np.ndarray):
-        dtype = {"float64": "np.float64", "float32": "np.float32", "int64": "np.int64", "bool": "bool"}.get(str(value.dtype), f"np.{value.dtype}")
+        dtype = {"float64": "np.float64", "float32": "np.float32", "int64": "np.int64", "bool": "bool"}.get(
+            str(value.dtype), f"np.{value.dtype}"
+        )
         if value.dtype.kind == "b":
             body = repr(value.tolist())
         elif value.dtype.kind in "iu":
@@ -72,12 +67,12 @@ def reproduce(result: Result, ce: Counterexample, source: str) -> str:
         target = get_target(result.target)
         conv = get_convention(result.convention)
         fmt = get_format(result.precision)
-        case = {k: _from_plain(v) for k, v in ce.inputs.items()}
+        case = Case.from_plain(ce.inputs, fmt.dtype)
         args = conv.make_args(target, case, fmt)
-    except Exception:  # an unusual case layout: no snippet rather than a broken one
+    except (ValueError, TypeError, KeyError, AttributeError):  # inputs that do not make a call: no snippet
         return ""
     names = list(_ARG_NAMES.get(result.convention, ()))
-    if target.kind == "pointwise":
+    if target.pointwise:
         names = list(target.inputs)
     names = (names + [f"arg{i}" for i in range(len(names), len(args))])[: len(args)]
     fn = result.function

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from verifier.results import Result
+from verifier.spec.results import Diagnosis, Result
 
 
 def _indent(text: str, pad: str = "      ") -> str:
@@ -15,10 +15,10 @@ def summarize(result: Result, max_failures: int = 6) -> str:
         f"{result.function} as {result.target} ({result.convention}, {result.precision}, {result.standard}, "
         f"lambda={result.lam:g}, profile {result.profile}, seed {result.seed})"
     ]
-    first_diag = {}
-    for d in result.diagnoses:
-        for cid in d.checks or ():
-            first_diag.setdefault(cid, d)
+    first_diag: dict[str, Diagnosis] = {}
+    for diag in result.diagnoses:
+        for cid in diag.checks or ():
+            first_diag.setdefault(cid, diag)
     shown = 0
     told: set[str] = set()
     for c in result.checks:
@@ -32,7 +32,7 @@ def summarize(result: Result, max_failures: int = 6) -> str:
             lines.append(_indent(c.message))
             if c.counterexample is not None and c.counterexample.inputs:
                 lines.append(_indent("on " + _short_inputs(c.counterexample.inputs)))
-            d = first_diag.get(c.id) or (result.diagnoses[0] if result.diagnoses else None)
+            d: Diagnosis | None = first_diag.get(c.id) or (result.diagnoses[0] if result.diagnoses else None)
             if d is not None and d.id in told:
                 lines.append(_indent(f"diagnosis [{d.id}], as above"))
             elif d is not None:

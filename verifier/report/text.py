@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from verifier.results import CheckResult, Diagnosis, Result
+from verifier.spec.results import CheckResult, Diagnosis, Result
 
 
 def diagnoses_for(result: Result | None, check_id: str) -> list[Diagnosis]:

@@ -1,6 +1,6 @@
 """Confinement that the worker process applies to itself before any candidate code runs.
 
-`verifier.isolation` decides what to ask for and starts the worker inside new namespaces (``unshare``);
+`verifier.sandbox.isolation` decides what to ask for and starts the worker inside new namespaces (``unshare``);
 this module runs in the worker, as the first thing it does, and sets up what can only be set up from
 inside.  Each step is attempted on its own; `confine` returns the names of the layers that are really
 in place, which the worker reports back with its load reply.
@@ -59,7 +59,9 @@ def _check(rc: int, what: str) -> None:
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = (lambda s: None if s is None else s.encode())
+    def enc(s: str | None) -> bytes | None:
+        return None if s is None else s.encode()
+
     _check(_c().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
 
 
@@ -173,7 +175,7 @@ def _drop_to(uid: int, gid: int) -> None:
 # ------------------------------------------------------------------------------------------ public
 
 
-def confine(config: dict, channel_fds: tuple[int, ...]) -> list[str]:
+def confine(config: dict[str, Any], channel_fds: tuple[int, ...]) -> list[str]:
     """Apply the confinement `config` asks for (see `verifier.isolation.worker_config`); return the
     names of the layers in place.  Never raises: a step the system refuses is left out."""
     layers = ["process-group"]
@@ -204,7 +206,7 @@ def confine(config: dict, channel_fds: tuple[int, ...]) -> list[str]:
             _private_root(config["root"], workdir, list(config.get("readable", ())))
             layers.append("mount-namespace")
         except OSError as exc:
-            print(f"verifier.confine: no private root: {exc}", file=sys.stderr)
+            print(f"verifier.sandbox.confine: no private root: {exc}", file=sys.stderr)
             try:
                 os.chdir(workdir)
             except OSError:
@@ -215,7 +217,7 @@ def confine(config: dict, channel_fds: tuple[int, ...]) -> list[str]:
             _drop_to(int(user[0]), int(user[1]))
             layers.append("unprivileged-user")
         except OSError as exc:
-            print(f"verifier.confine: still root: {exc}", file=sys.stderr)
+            print(f"verifier.sandbox.confine: still root: {exc}", file=sys.stderr)
     try:
         if config.get("no_new_privileges") and _c().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
             layers.append("no-new-privileges")

@@ -1,10 +1,10 @@
 """Which isolation layers a candidate's worker gets on this system, and the parts kept outside it.
 
 `verifier.sandbox.Worker` asks this module how to start a worker (`worker_command`, `worker_config`)
-and gives each worker a `PidsCgroup` where cgroups are writable; `verifier.confine` applies the rest
+and gives each worker a `PidsCgroup` where cgroups are writable; `verifier.sandbox.confine` applies the rest
 from inside the worker.  Every layer degrades on its own: a system without ``unshare``, without root
 or user namespaces, or without a writable cgroup file system runs the worker with the layers it has,
-and the worker reports the ones really in place (`active_layers`).
+and the worker reports the ones really in place (`verifier.sandbox.active_layers`).
 
 Layers, strongest first (see docs/security.md):
 
@@ -31,13 +31,21 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 
-__all__ = ["LAYERS", "PidsCgroup", "active_layers", "requested", "worker_command", "worker_config"]
+__all__ = ["LAYERS", "PidsCgroup", "requested", "worker_command", "worker_config"]
 
-LAYERS = ("pid-namespace", "network-namespace", "mount-namespace", "unprivileged-user",
-          "no-new-privileges", "cgroup-pids", "rlimits", "process-group")
+LAYERS = (
+    "pid-namespace",
+    "network-namespace",
+    "mount-namespace",
+    "unprivileged-user",
+    "no-new-privileges",
+    "cgroup-pids",
+    "rlimits",
+    "process-group",
+)
 ENV_VAR = "VERIFIER_ISOLATION"
-_last_seen: tuple[str, ...] | None = None
 
 
 def requested() -> bool:
@@ -45,19 +53,24 @@ def requested() -> bool:
     return os.environ.get(ENV_VAR, "auto").strip().lower() not in ("off", "0", "no", "none")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _unshare_prefix() -> tuple[str, ...] | None:
     """The ``unshare`` command line that gives new PID, network and mount namespaces here, or None."""
     exe = shutil.which("unshare") or next((p for p in ("/usr/bin/unshare", "/bin/unshare") if os.path.exists(p)), None)
     if exe is None:
         return None
     base = ("--pid", "--fork", "--kill-child", "--net", "--mount", "--propagation", "private")
-    tries = [(exe, *base)] if os.geteuid() == 0 else []
+    tries: list[tuple[str, ...]] = [(exe, *base)] if os.geteuid() == 0 else []
     tries.append((exe, "--user", "--map-root-user", *base))  # unprivileged user namespaces
     for prefix in tries:
         try:
-            done = subprocess.run([*prefix, "true"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, timeout=10)
+            done = subprocess.run(
+                [*prefix, "true"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=10,
+            )
         except (OSError, subprocess.SubprocessError):
             continue
         if done.returncode == 0:
@@ -88,10 +101,17 @@ def unprivileged_ids() -> tuple[int, int] | None:
 
 def _readable_paths() -> list[str]:
     """What the worker needs to see besides the system: Python, its packages and the verifier's own."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the verifier package
     project = os.path.dirname(here)  # the worker's PYTHONPATH: the verifier and the oracle live here
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             os.path.dirname(os.path.realpath(sys.executable)), here, os.path.join(project, "reference")}
+    paths = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)),
+        here,
+        os.path.join(project, "reference"),
+    }
     for entry in sys.path:
         if entry and entry.rstrip("/").endswith(("site-packages", "dist-packages")) and os.path.isdir(entry):
             paths.add(entry)
@@ -99,7 +119,7 @@ def _readable_paths() -> list[str]:
     return sorted((os.path.abspath(p) for p in paths if p and os.path.exists(p)), key=len)
 
 
-def worker_config(workdir: str, root: str, status_fd: int | None, cgroup: "PidsCgroup | None") -> dict:
+def worker_config(workdir: str, root: str, status_fd: int | None, cgroup: PidsCgroup | None) -> dict[str, Any]:
     """What `verifier.confine.confine` should set up inside a worker started by `worker_command`."""
     namespaces = requested() and _unshare_prefix() is not None
     return {
@@ -113,23 +133,6 @@ def worker_config(workdir: str, root: str, status_fd: int | None, cgroup: "PidsC
         "no_new_privileges": requested(),
         "cgroup": cgroup.path if cgroup is not None else None,
     }
-
-
-def note_layers(layers: tuple[str, ...]) -> None:
-    """Remember the layers a worker of this process reported (what `active_layers` returns)."""
-    global _last_seen
-    _last_seen = tuple(layers)
-
-
-def active_layers(refresh: bool = False) -> list[str]:
-    """The isolation layers the workers of this process get: those the last worker reported, or
-    those of a probe worker started now (`refresh` forces the probe)."""
-    if _last_seen is None or refresh:
-        from verifier.sandbox import Worker
-
-        with Worker("math", load_timeout=30) as probe:
-            probe.load()
-    return list(_last_seen or ())
 
 
 # ------------------------------------------------------------------------------------------ cgroups
@@ -149,7 +152,7 @@ class PidsCgroup:
         self.path = path
 
     @classmethod
-    def create(cls, max_pids: int | None) -> "PidsCgroup | None":
+    def create(cls, max_pids: int | None) -> PidsCgroup | None:
         """A new cgroup with ``pids.max`` = `max_pids`, or None where no writable cgroup is available."""
         if not requested():
             return None
@@ -227,3 +230,33 @@ def _remove_stale(base: str) -> None:
             os.rmdir(os.path.join(base, name))
         except OSError:
             pass
+
+
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "BLIS_NUM_THREADS",
+)
+
+
+def worker_environment(workdir: str, package_root: str) -> dict[str, str]:
+    """The scrubbed environment of a worker: nothing of the verifier's own, one thread per library,
+    the worker's directory as HOME and TMPDIR, and the verifier importable from ``package_root``."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": workdir,
+        "TMPDIR": workdir,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONPATH": package_root,
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": workdir,
+        **{var: "1" for var in THREAD_VARS},
+    }

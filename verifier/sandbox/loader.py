@@ -25,6 +25,7 @@ import traceback
 import types
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any
 
 __all__ = ["LoadError", "LoadedSource", "format_traceback", "is_module_spec", "load", "prepare", "split_spec"]
 
@@ -65,7 +66,7 @@ def is_module_spec(spec: str) -> bool:
 class LoadedSource:
     """A loaded namespace, plus what is needed to point at lines of the candidate's own code."""
 
-    namespace: dict
+    namespace: dict[str, Any]
     filename: str  # the name compiled into code objects; "" for module specs
     display_name: str
     cells: list[tuple[int, int]] = field(default_factory=list)  # (first module line, cell number)
@@ -163,20 +164,23 @@ def _read_text(path: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError(f"{os.path.basename(path)}: not UTF-8 text ({exc.reason} at byte {exc.start})",
-                        type_name="UnicodeDecodeError") from None
+        raise LoadError(
+            f"{os.path.basename(path)}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+            type_name="UnicodeDecodeError",
+        ) from None
 
 
 def _notebook_source(path: str) -> tuple[str, list[tuple[int, int]]]:
     import nbformat  # only notebooks pay for this import
 
     try:
-        nb = nbformat.reads(_read_text(path), as_version=4)
+        nb = nbformat.reads(_read_text(path), as_version=4)  # type: ignore[no-untyped-call]
     except LoadError:
         raise
     except Exception as exc:  # nbformat raises a mix of JSON, validation and key errors
-        raise LoadError(f"{os.path.basename(path)}: not a readable notebook: {exc}",
-                        type_name="NotebookError") from None
+        raise LoadError(
+            f"{os.path.basename(path)}: not a readable notebook: {exc}", type_name="NotebookError"
+        ) from None
     lines: list[str] = []
     cells: list[tuple[int, int]] = []
     for number, cell in enumerate(nb.cells, start=1):
@@ -220,7 +224,7 @@ def format_traceback(tb: TracebackType | None, loaded: LoadedSource | None, limi
     Notebook frames name the cell and the line within it.  With nothing loaded yet (or a module
     spec), every frame is kept.
     """
-    frames = traceback.extract_tb(tb)
+    frames: list[traceback.FrameSummary] = list(traceback.extract_tb(tb))
     if loaded is not None and loaded.filename:
         frames = [f for f in frames if f.filename == loaded.filename]
     lines = []

@@ -6,12 +6,13 @@ engine reads them.  `STATUSES` lists every call status.
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 from typing import Any
 
-from verifier import wire
+from verifier.sandbox import wire
 
-__all__ = ["STATUSES", "CallOutcome", "CandidateError", "CapturedWarning", "Limits", "LoadOutcome"]
+__all__ = ["signal_name", "STATUSES", "CallOutcome", "CandidateError", "CapturedWarning", "Limits", "LoadOutcome"]
 
 STATUSES = ("ok", "raised", "timeout", "exited", "bad-output", "killed")
 
@@ -126,13 +127,19 @@ def _warnings(data: Any) -> tuple[CapturedWarning, ...]:
     out = []
     for w in data or ():
         if type(w) is dict:
-            out.append(CapturedWarning(str(w.get("category", "")), str(w.get("message", "")),
-                                       str(w.get("filename", "")), int(w.get("lineno", 0) or 0),
-                                       int(w.get("count", 1) or 1)))
+            out.append(
+                CapturedWarning(
+                    str(w.get("category", "")),
+                    str(w.get("message", "")),
+                    str(w.get("filename", "")),
+                    int(w.get("lineno", 0) or 0),
+                    int(w.get("count", 1) or 1),
+                )
+            )
     return tuple(out)
 
 
-def _call_outcome(reply: dict) -> CallOutcome:
+def _call_outcome(reply: dict[str, Any]) -> CallOutcome:
     status = reply.get("status")
     if status not in STATUSES:
         raise wire.WireError(f"reply with unknown status {status!r}")
@@ -149,3 +156,30 @@ def _call_outcome(reply: dict) -> CallOutcome:
 
 def _failed_call(status: str, error: CandidateError | None, elapsed: float = 0.0, stdout: str = "") -> CallOutcome:
     return CallOutcome(status, None, error, stdout, (), (), elapsed)
+
+
+def signal_name(number: int) -> str:
+    """``SIGKILL`` for 9, ``signal 64`` for a number with no name."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def describe_exit_status(returncode: int | None, when: str) -> tuple[str, CandidateError]:
+    """(call status, error) for a worker process that ended with ``returncode`` (None: the channel broke)."""
+    if returncode is None:
+        return "exited", CandidateError("BrokenChannel", f"broke the worker's reply channel {when}")
+    if returncode >= 0:
+        return "exited", CandidateError("ProcessExit", f"the process exited with code {returncode} {when}")
+    sig = -returncode
+    name = signal_name(sig)
+    if sig == signal.SIGXCPU:
+        return "killed", CandidateError("CPULimit", f"exceeded the CPU time limit {when} ({name})")
+    if sig == signal.SIGXFSZ:
+        return "killed", CandidateError("FileSizeLimit", f"wrote a file larger than the limit {when} ({name})")
+    if sig == signal.SIGKILL:
+        return "killed", CandidateError(
+            "Killed", f"the process was killed by {name} {when} (often the system running out of memory)"
+        )
+    return "exited", CandidateError("Crash", f"the process died from {name} {when}")

@@ -48,21 +48,29 @@ MAX_NODES = 1_000_000
 MAX_STR = 1 << 20  # characters in one string
 MAX_NDIM = 32
 DEFAULT_MAX_BYTES = 1 << 30
+MAX_REPLY_BYTES = 256 << 20  # the largest message a worker and the verifier exchange
 
 _LEN = struct.Struct("<Q")
 _HDR = struct.Struct("<I")
 
 # dtype.str of every dtype allowed on the wire (native little-endian spelling).
 ALLOWED_DTYPES = frozenset(
-    np.dtype(t).str
-    for t in ("f2", "f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1")
+    np.dtype(t).str for t in ("f2", "f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1")
 )
 _SCALAR_TYPES = {
     id(t): t
     for t in (
-        np.float16, np.float32, np.float64,
-        np.int8, np.int16, np.int32, np.int64,
-        np.uint8, np.uint16, np.uint32, np.uint64,
+        np.float16,
+        np.float32,
+        np.float64,
+        np.int8,
+        np.int16,
+        np.int32,
+        np.int64,
+        np.uint8,
+        np.uint16,
+        np.uint32,
+        np.uint64,
         np.bool_,
     )
 }
@@ -109,7 +117,9 @@ def _enc(x: Any, buffers: list[bytes], state: list[int], depth: int) -> Any:
     if x is None or t is bool or t is int:
         return x
     if t is float:
-        return x if math.isfinite(x) else {"t": "f", "v": repr(x)}
+        if math.isfinite(x):
+            return x
+        return {"t": "f", "v": ("-" if math.copysign(1.0, x) < 0 else "") + ("nan" if x != x else "inf")}
     if t is str:
         if len(x) > MAX_STR:
             raise WireError(f"string of {len(x)} characters exceeds the cap of {MAX_STR}")
@@ -186,7 +196,7 @@ def _dec(node: Any, data: memoryview, count: list[int], depth: int) -> Any:
     tag = node.get("t")
     if tag == "f":
         _keys(node, {"t", "v"})
-        if node["v"] not in ("inf", "-inf", "nan"):
+        if node["v"] not in ("inf", "-inf", "nan", "-nan"):
             raise WireError(f"bad non-finite float {node['v']!r}")
         return float(node["v"])
     if tag in ("l", "u"):
@@ -231,7 +241,7 @@ def _dec(node: Any, data: memoryview, count: list[int], depth: int) -> Any:
     raise WireError(f"unknown node tag {tag!r}")
 
 
-def _keys(node: dict, expected: set[str]) -> None:
+def _keys(node: dict[str, Any], expected: set[str]) -> None:
     if node.keys() != expected:
         raise WireError(f"node has keys {sorted(node)}, expected {sorted(expected)}")
 
@@ -308,7 +318,7 @@ def _read_exact(fileobj: BinaryIO, n: int, deadline: float | None, first: bool) 
 
 def type_name(x: Any) -> str:
     """The name of type(x), read without running any code the type may define."""
-    return type.__dict__["__qualname__"].__get__(type(x), type)
+    return str(type.__dict__["__qualname__"].__get__(type(x), type))
 
 
 def from_candidate(x: Any, *, copy: bool = False) -> Any:
@@ -344,12 +354,12 @@ def _strict(x: Any, where: str, copy: bool, state: list[int], depth: int) -> Any
         out = [_strict(v, f"{where}[{i}]", copy, state, depth + 1) for i, v in enumerate(x)]
         return out if t is list else tuple(out)
     if t is dict:
-        out = {}
+        mapping: dict[str, Any] = {}
         for k, v in dict.items(x):
             if type(k) is not str:
                 raise BadOutput(f"returned a dict with a key of type {type_name(k)}{_at(where)}")
-            out[k] = _strict(v, f"{where}[{k!r}]", copy, state, depth + 1)
-        return out
+            mapping[k] = _strict(v, f"{where}[{k!r}]", copy, state, depth + 1)
+        return mapping
     if issubclass(t, np.generic):  # a numpy scalar type that is not numeric (complex, str, object)
         raise BadOutput(f"returned a numpy {type_name(x)} scalar{_at(where)}, not a real number")
     raise BadOutput(f"returned an object of type {type_name(x)}{_at(where)}, not a number or array")

@@ -1,7 +1,7 @@
 """The worker process that imports and calls candidate code.
 
-Started by `verifier.sandbox.Worker` as ``python -m verifier.worker FD_IN FD_OUT``: requests arrive
-on FD_IN and replies leave on FD_OUT, both private pipes, in the `verifier.wire` format.  File
+Started by `verifier.sandbox.Worker` as ``python -m verifier.sandbox.worker FD_IN FD_OUT``: requests arrive
+on FD_IN and replies leave on FD_OUT, both private pipes, in the `verifier.sandbox.wire` format.  File
 descriptors 1 and 2 point to /dev/null once the worker is running, and ``sys.stdout`` and
 ``sys.stderr`` are capped buffers while candidate code runs, so nothing the candidate prints can
 reach the channel or fill a pipe.
@@ -20,17 +20,17 @@ import sys
 import threading
 import time
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np  # before any candidate code, so the candidate cannot shadow it
 
-from verifier import wire
-from verifier.confine import confine
-from verifier.loader import LoadedSource, LoadError, format_traceback, prepare
+from verifier.sandbox import wire
+from verifier.sandbox.confine import confine
+from verifier.sandbox.loader import LoadedSource, LoadError, format_traceback, prepare
 
 MAX_MESSAGE = 2000  # characters of an exception message kept
 MAX_WARNINGS = 50  # distinct warnings kept per call
-MAX_REPLY_BYTES = 256 << 20
 
 
 class CappedText:
@@ -83,9 +83,9 @@ class Capture:
 
     def __init__(self, cap: int):
         self.text = CappedText(cap)
-        self.warnings: list[dict] = []
+        self.warnings: list[dict[str, Any]] = []
 
-    def __enter__(self) -> "Capture":
+    def __enter__(self) -> Capture:
         self._saved = (sys.stdout, sys.stderr)
         self._catch = warnings.catch_warnings()
         self._catch.__enter__()
@@ -98,8 +98,9 @@ class Capture:
         sys.stdout, sys.stderr = self._saved
         self._catch.__exit__(None, None, None)
 
-    def _record(self, message: Any, category: Any, filename: str, lineno: int, file: Any = None,
-                line: Any = None) -> None:
+    def _record(
+        self, message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
+    ) -> None:
         try:
             cat = category.__name__ if isinstance(category, type) else wire.type_name(category)
             text = _truncate(str(message), MAX_MESSAGE)
@@ -115,7 +116,7 @@ class Capture:
             self.warnings.append(entry)
 
 
-def describe_exception(exc: BaseException, loaded: LoadedSource | None) -> dict:
+def describe_exception(exc: BaseException, loaded: LoadedSource | None) -> dict[str, Any]:
     """Type name, truncated message and the candidate's own traceback frames, as plain data."""
     try:
         message = str(exc)
@@ -134,18 +135,22 @@ def describe_exception(exc: BaseException, loaded: LoadedSource | None) -> dict:
 def _public_type_name(cls: type) -> str:
     """numpy's private ``_ArrayMemoryError`` is reported as the MemoryError it is, and so on."""
     for klass in type.__dict__["__mro__"].__get__(cls, type):
-        name = type.__dict__["__qualname__"].__get__(klass, type)
+        name = str(type.__dict__["__qualname__"].__get__(klass, type))
         module = type.__dict__["__module__"].__get__(klass, type)
         if not (name.startswith("_") and isinstance(module, str) and module.startswith("numpy")):
             return name
-    return type.__dict__["__qualname__"].__get__(cls, type)
+    return str(type.__dict__["__qualname__"].__get__(cls, type))
 
 
-def describe_exit(exc: SystemExit, when: str) -> dict:
+def describe_exit(exc: SystemExit, when: str) -> dict[str, Any]:
     code = exc.code
     shown = code if code is None or type(code) in (int, str) else wire.type_name(code)
-    return {"type": "SystemExit", "message": f"called sys.exit({shown!r}) {when}", "traceback": "",
-            "code": code if type(code) is int else (0 if code is None else 1)}
+    return {
+        "type": "SystemExit",
+        "message": f"called sys.exit({shown!r}) {when}",
+        "traceback": "",
+        "code": code if type(code) is int else (0 if code is None else 1),
+    }
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -162,9 +167,11 @@ def _snapshot(value: Any) -> bytes | None:
         return b"<not encodable>"
 
 
-def run_call(fn: Callable, args: list, kwargs: dict, loaded: LoadedSource | None, output_cap: int) -> dict:
+def run_call(
+    fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], loaded: LoadedSource | None, output_cap: int
+) -> dict[str, Any]:
     """Call `fn` and describe the outcome as a reply dict (status, value, error, stdout, ...)."""
-    before = {i: _snapshot(a) for i, a in enumerate(args)}
+    before: dict[int | str, bytes | None] = {i: _snapshot(a) for i, a in enumerate(args)}
     before.update({k: _snapshot(v) for k, v in kwargs.items()})
     reply: dict[str, Any] = {"status": "ok", "value": None, "error": None}
     with Capture(output_cap) as cap:
@@ -182,12 +189,11 @@ def run_call(fn: Callable, args: list, kwargs: dict, loaded: LoadedSource | None
             try:
                 reply["value"] = wire.from_candidate(result)
             except wire.BadOutput as exc:
-                reply.update(status="bad-output", error={"type": "BadOutput", "message": str(exc),
-                                                         "traceback": ""})
-    mutated = []
+                reply.update(status="bad-output", error={"type": "BadOutput", "message": str(exc), "traceback": ""})
+    mutated: list[int | str] = []
     for key, snap in before.items():
         if snap is not None:
-            now = _snapshot(args[key] if type(key) is int else kwargs[key])
+            now = _snapshot(args[key] if isinstance(key, int) else kwargs[key])
             if now != snap:
                 mutated.append(key)
     reply.update(stdout=cap.text.getvalue(), warnings=cap.warnings, mutated=mutated, elapsed=elapsed)
@@ -201,7 +207,7 @@ class Server:
         self.loaded: LoadedSource | None = None
         self.output_cap = 64 * 1024
 
-    def handle(self, req: Any) -> dict:
+    def handle(self, req: Any) -> dict[str, Any]:
         op = req.get("op") if type(req) is dict else None
         if op == "call":
             return self.call(req)
@@ -214,7 +220,7 @@ class Server:
             return {"value": self.loaded.functions() if self.loaded else []}
         return {"error": {"type": "ProtocolError", "message": f"unknown request {op!r}", "traceback": ""}}
 
-    def load(self, req: dict) -> dict:
+    def load(self, req: dict[str, Any]) -> dict[str, Any]:
         self.output_cap = int(req.get("output_cap", self.output_cap))
         loaded = None
         ok, error = False, None
@@ -233,25 +239,36 @@ class Server:
                 error["message"] = f"{error['type']} while importing: {error['message']}"
             elapsed = time.perf_counter() - start
         self.loaded = loaded if ok else None
-        return {"ok": ok, "error": error, "stdout": cap.text.getvalue(), "elapsed": elapsed,
-                "warnings": cap.warnings}
+        return {"ok": ok, "error": error, "stdout": cap.text.getvalue(), "elapsed": elapsed, "warnings": cap.warnings}
 
-    def call(self, req: dict) -> dict:
+    def call(self, req: dict[str, Any]) -> dict[str, Any]:
         if self.loaded is None:
-            return {"status": "raised", "error": {"type": "LoadError", "message": "no source is loaded",
-                                                  "traceback": ""}}
+            return {
+                "status": "raised",
+                "error": {"type": "LoadError", "message": "no source is loaded", "traceback": ""},
+            }
         fn = self.loaded.namespace.get(req["name"])
         if not callable(fn):
-            return {"status": "raised", "value": None, "stdout": "", "warnings": [], "mutated": [],
-                    "elapsed": 0.0, "error": {"type": "NameError", "traceback": "",
-                                              "message": f"the source defines no function {req['name']!r}"}}
+            return {
+                "status": "raised",
+                "value": None,
+                "stdout": "",
+                "warnings": [],
+                "mutated": [],
+                "elapsed": 0.0,
+                "error": {
+                    "type": "NameError",
+                    "traceback": "",
+                    "message": f"the source defines no function {req['name']!r}",
+                },
+            }
         cpu = req.get("cpu_seconds")
         if cpu:
             _move_cpu_limit(float(cpu))
         return run_call(fn, req["args"], req["kwargs"], self.loaded, self.output_cap)
 
 
-def apply_limits(limits: dict, layers: list[str] = ()) -> bool:
+def apply_limits(limits: dict[str, Any], layers: Sequence[str] = ()) -> bool:
     """Apply resource limits to this process (see `verifier.sandbox.Limits`); True when any was set.
 
     The process limit is left to the cgroup where there is one (RLIMIT_NPROC counts per user, over
@@ -310,6 +327,44 @@ def _watch_parent(parent: int, requests_fd: int) -> None:
             os._exit(70)
 
 
+def _handle(server: Server, req: Any, layers: list[str]) -> dict[str, Any]:
+    """The reply to one request; a fault outside candidate code is reported, and the worker serves on."""
+    try:
+        reply = server.handle(req)
+        if type(req) is dict and req.get("op") == "load":
+            reply["isolation"] = list(layers)
+        return reply
+    except Exception as exc:
+        import traceback
+
+        return {
+            "ok": False,
+            "status": "raised",
+            "value": None,
+            "error": {
+                "type": "WorkerError",
+                "message": f"{type(exc).__name__}: {exc}",
+                "traceback": _truncate(traceback.format_exc(), 8000),
+            },
+        }
+
+
+def _bad_output(reply: dict[str, Any], message: str) -> bytes:
+    reply.update(status="bad-output", value=None, error={"type": "BadOutput", "message": message, "traceback": ""})
+    return wire.encode(reply)
+
+
+def _encode_reply(reply: dict[str, Any]) -> bytes:
+    """The reply as wire bytes; a value that cannot cross (or is too big) becomes a bad-output reply."""
+    try:
+        body = wire.encode(reply)
+    except wire.WireError as exc:  # a strictly converted value that is still too big
+        return _bad_output(reply, f"returned a value that cannot be sent: {exc}")
+    if len(body) > wire.MAX_REPLY_BYTES:
+        return _bad_output(reply, f"returned a value of {len(body)} bytes, more than {wire.MAX_REPLY_BYTES}")
+    return body
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     fd_in, fd_out = int(argv[0]), int(argv[1])
@@ -329,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     server = Server()
     while True:
         try:
-            req = wire.recv(requests, MAX_REPLY_BYTES)
+            req = wire.recv(requests, wire.MAX_REPLY_BYTES)
         except wire.WireClosed:
             return 0
         if type(req) is dict and req.get("op") == "exit":
@@ -337,28 +392,7 @@ def main(argv: list[str] | None = None) -> int:
         if type(req) is dict and req.get("op") == "load" and req.get("limits"):
             if apply_limits(req["limits"], layers) and "rlimits" not in layers:
                 layers.append("rlimits")
-        try:
-            reply = server.handle(req)
-            if type(req) is dict and req.get("op") == "load":
-                reply["isolation"] = list(layers)
-        except Exception as exc:  # noqa: BLE001 - a fault outside candidate code: report it, keep serving
-            import traceback
-
-            reply = {"ok": False, "status": "raised", "value": None, "error": {
-                "type": "WorkerError", "message": f"{type(exc).__name__}: {exc}",
-                "traceback": _truncate(traceback.format_exc(), 8000)}}
-        try:
-            body = wire.encode(reply)
-        except wire.WireError as exc:  # a strictly converted value that is still too big
-            reply.update(status="bad-output", value=None,
-                         error={"type": "BadOutput", "message": f"returned a value that cannot be sent: {exc}",
-                                "traceback": ""})
-            body = wire.encode(reply)
-        if len(body) > MAX_REPLY_BYTES:
-            reply.update(status="bad-output", value=None,
-                         error={"type": "BadOutput", "traceback": "",
-                                "message": f"returned a value of {len(body)} bytes, more than {MAX_REPLY_BYTES}"})
-            body = wire.encode(reply)
+        body = _encode_reply(_handle(server, req, layers))
         wire.send_body(replies, body)
 
 

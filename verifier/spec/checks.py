@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from verifier.targets import Target
+from verifier.spec.targets import Target
+
+
+def _always(target: Target) -> bool:
+    return True
+
+
+def _reads_labels(target: Target) -> bool:
+    return target.reads_labels
+
+
+def _pointwise(target: Target) -> bool:
+    return target.pointwise
+
+
+def _takes_logits(target: Target) -> bool:
+    """The cancellation region is placed in z: targets of a probability f have none of their own."""
+    return "f" not in target.inputs
 
 
 @dataclass(frozen=True)
@@ -22,29 +40,74 @@ class Check:
     title: str
     kind: str
     region: str = ""
+    applies: Callable[[Target], bool] = _always
 
     def applies_to(self, target: Target) -> bool:
-        if self.id in ("correctness.labels", "contract.labels"):
-            return "y" in target.inputs
-        if self.id == "contract.arrays":
-            return target.kind == "pointwise"
-        if self.id == "stability.cancellation" and target.name in ("loss", "loss-derivative"):
-            return False
-        return True
+        return self.applies(target)
 
 
 CATALOG: tuple[Check, ...] = (
-    Check("correctness.benign", "correctness", "agrees with the exact value for moderate inputs (|z| <= 2)", "accuracy", "benign"),
+    Check(
+        "correctness.benign",
+        "correctness",
+        "agrees with the exact value for moderate inputs (|z| <= 2)",
+        "accuracy",
+        "benign",
+    ),
     Check("correctness.shapes", "correctness", "agrees for m = 1, n = 1, m < n and m up to 300", "accuracy", "shapes"),
-    Check("correctness.labels", "correctness", "agrees when labels are int or float arrays", "accuracy", "labels"),
-    Check("correctness.identities", "correctness", "satisfies the function's identities (symmetry, label flip, row order, duplicated data)", "identity", "benign"),
-    Check("stability.saturated", "stability", "agrees where sigma(z) rounds to 1 or is tiny (|z| beyond the saturation threshold)", "accuracy", "saturated"),
-    Check("stability.overflow", "stability", "agrees where exp(|z|) overflows (|z| beyond 709.78 in float64)", "accuracy", "overflow"),
-    Check("stability.underflow", "stability", "agrees where sigma(z) is subnormal or zero, and for subnormal z", "accuracy", "underflow"),
-    Check("stability.cancellation", "stability", "agrees where the textbook formulas cancel (large opposing features, 1 - sigma)", "accuracy", "cancellation"),
+    Check(
+        "correctness.labels",
+        "correctness",
+        "agrees when labels are int or float arrays",
+        "accuracy",
+        "labels",
+        _reads_labels,
+    ),
+    Check(
+        "correctness.identities",
+        "correctness",
+        "satisfies the function's identities (symmetry, label flip, row order, duplicated data)",
+        "identity",
+        "benign",
+    ),
+    Check(
+        "stability.saturated",
+        "stability",
+        "agrees where sigma(z) rounds to 1 or is tiny (|z| beyond the saturation threshold)",
+        "accuracy",
+        "saturated",
+    ),
+    Check(
+        "stability.overflow",
+        "stability",
+        "agrees where exp(|z|) overflows (|z| beyond 709.78 in float64)",
+        "accuracy",
+        "overflow",
+    ),
+    Check(
+        "stability.underflow",
+        "stability",
+        "agrees where sigma(z) is subnormal or zero, and for subnormal z",
+        "accuracy",
+        "underflow",
+    ),
+    Check(
+        "stability.cancellation",
+        "stability",
+        "agrees where the textbook formulas cancel (large opposing features, 1 - sigma)",
+        "accuracy",
+        "cancellation",
+        _takes_logits,
+    ),
     Check("stability.finite", "stability", "returns finite values wherever the true value is finite", "finite"),
-    Check("contract.arrays", "contract", "accepts numpy arrays (not only Python scalars) and returns the input's shape", "contract"),
-    Check("contract.labels", "contract", "accepts labels given as a boolean array", "contract"),
+    Check(
+        "contract.arrays",
+        "contract",
+        "accepts numpy arrays (not only Python scalars) and returns the input's shape",
+        "contract",
+        applies=_pointwise,
+    ),
+    Check("contract.labels", "contract", "accepts labels given as a boolean array", "contract", applies=_reads_labels),
     Check("contract.shapes", "contract", "returns the documented types and shapes", "contract"),
     Check("contract.pure", "contract", "does not modify its input arrays", "contract"),
     Check("contract.deterministic", "contract", "returns identical results for identical inputs", "contract"),

@@ -8,22 +8,24 @@ shapes were returned exactly is judged separately by ``shape_problems`` (check `
 Built in: ``mls`` (Coursera ML Specialization), ``wb`` (mls with (dj_dw, dj_db)), ``theta`` (Andrew
 Ng's original course: X with a leading column of ones, theta[0] the intercept) and ``dlai``
 (``propagate(w, b, X, Y)`` with X of shape (n, m)).  A custom convention is a ``Convention`` with
-your own ``functions``, ``make_args`` and ``read`` (see docs/conventions.md).
+your own ``functions``, ``make_args`` and ``read`` (see docs/checks.md, "Conventions").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from verifier.formats import Format
-from verifier.targets import Case, Target
+from verifier.spec.case import Case
+from verifier.spec.formats import Format
+from verifier.spec.targets import Target
 
 
-class OutputError(Exception):
-    """The candidate's return value cannot be read as the target's outputs."""
+class UnreadableOutput(Exception):
+    """The candidate's return value cannot be read as the target's outputs (``mistake`` says why)."""
 
     def __init__(self, message: str, mistake: str = "wrong-shape"):
         super().__init__(message)
@@ -33,29 +35,29 @@ class OutputError(Exception):
 def as_array(value: Any, what: str) -> np.ndarray:
     """A returned number, list or array as a float ndarray (keeping float32 as float32)."""
     if isinstance(value, dict):
-        raise OutputError(f"{what} is a dict, not a number or array", "wrong-type")
+        raise UnreadableOutput(f"{what} is a dict, not a number or array", "wrong-type")
     if value is None:
-        raise OutputError(f"{what} is None (did the function forget to return it?)", "wrong-type")
+        raise UnreadableOutput(f"{what} is None (did the function forget to return it?)", "wrong-type")
     if isinstance(value, str):
-        raise OutputError(f"{what} is a string ({value[:40]!r}), not a number", "wrong-type")
+        raise UnreadableOutput(f"{what} is a string ({value[:40]!r}), not a number", "wrong-type")
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError) as exc:
-        raise OutputError(f"{what} cannot be read as an array ({exc})", "wrong-shape") from None
+        raise UnreadableOutput(f"{what} cannot be read as an array ({exc})", "wrong-shape") from None
     if arr.dtype == object:
-        raise OutputError(f"{what} is a ragged or mixed sequence, not an array of numbers", "wrong-shape")
+        raise UnreadableOutput(f"{what} is a ragged or mixed sequence, not an array of numbers", "wrong-shape")
     if arr.dtype.kind == "b" or arr.dtype.kind in "iu":
         arr = arr.astype(np.float64)
     if arr.dtype.kind == "c":
-        raise OutputError(f"{what} is complex", "wrong-type")
+        raise UnreadableOutput(f"{what} is complex", "wrong-type")
     if arr.dtype.kind != "f":
-        raise OutputError(f"{what} has dtype {arr.dtype}, not a floating-point number", "wrong-type")
+        raise UnreadableOutput(f"{what} has dtype {arr.dtype}, not a floating-point number", "wrong-type")
     return arr
 
 
 def fit_shape(arr: np.ndarray, shape: tuple[int, ...], what: str) -> np.ndarray:
     """Read ``arr`` as ``shape`` when the reading is unambiguous (same number of elements, at most
-    one axis longer than 1); raise OutputError otherwise."""
+    one axis longer than 1); raise UnreadableOutput otherwise."""
     if arr.shape == shape:
         return arr
     size = int(np.prod(shape)) if shape else 1
@@ -65,20 +67,20 @@ def fit_shape(arr: np.ndarray, shape: tuple[int, ...], what: str) -> np.ndarray:
         return arr.reshape(shape)
     got = "a scalar" if arr.shape == () else f"shape {arr.shape}"
     want = "a scalar" if shape == () else f"shape {shape}"
-    raise OutputError(f"{what} has {got}; expected {want}")
+    raise UnreadableOutput(f"{what} has {got}; expected {want}")
 
 
 def _pair(raw: Any, what: str) -> tuple[Any, Any]:
     if not isinstance(raw, (tuple, list)) or len(raw) != 2:
         kind = type(raw).__name__
         n = f" of length {len(raw)}" if isinstance(raw, (tuple, list)) else ""
-        raise OutputError(f"expected {what}, got a {kind}{n}", "wrong-type")
+        raise UnreadableOutput(f"expected {what}, got a {kind}{n}", "wrong-type")
     return raw[0], raw[1]
 
 
 def _y_for_call(case: Case, fmt: Format) -> np.ndarray:
-    enc = case.get("y_encoding", "float")
-    y = np.asarray(case["y"], dtype=np.float64)
+    enc = case.y_encoding
+    y = np.asarray(case.y, dtype=np.float64)
     if enc == "int":
         return y.astype(np.int64)
     if enc == "bool":
@@ -116,7 +118,7 @@ class Convention:
 
     - ``functions(target, lam)``: default function names to look for, in order of preference
     - ``make_args(target, case, fmt)``: the positional arguments of the call
-    - ``read(target, case, raw)``: canonical components from the return value (raises OutputError)
+    - ``read(target, case, raw)``: canonical components from the return value (raises UnreadableOutput)
     - ``shape_problems(target, case, raw)``: deviations from the documented return shapes
     """
 
@@ -144,7 +146,7 @@ def _names_from(table: dict[str, str]) -> Callable[[Target, float], list[str]]:
     """Function names from a target -> name table; with lambda, the ``_reg`` name comes first."""
 
     def functions(target: Target, lam: float) -> list[str]:
-        if target.kind == "pointwise":
+        if target.pointwise:
             return [POINTWISE_NAMES[target.name]]
         base = table[target.name]
         return [base + "_reg", base] if lam else [base, base + "_reg"]
@@ -156,14 +158,13 @@ _mls_functions = _names_from(_MLS_NAMES)
 
 
 def _mls_args(target: Target, case: Case, fmt: Format) -> tuple:
-    if target.kind == "pointwise":
+    if target.pointwise:
         return _pointwise_args(target, case, fmt)
-    X = np.asarray(case["X"], dtype=fmt.dtype)
-    w = np.asarray(case["w"], dtype=fmt.dtype)
-    b = fmt.dtype.type(case["b"]) if fmt.name == "float32" else float(case["b"])
+    X = np.asarray(case.X, dtype=fmt.dtype)
+    w = np.asarray(case.w, dtype=fmt.dtype)
+    b = fmt.dtype.type(case.b) if fmt.name == "float32" else float(case.b)
     args = (X, _y_for_call(case, fmt), w, b)
-    lam = case.get("lam", 0.0)
-    return args + (float(lam),) if lam else args
+    return args + (float(case.lam),) if case.lam else args
 
 
 def _read_gradient_pair(case: Case, first, second, n: int) -> dict[str, np.ndarray]:
@@ -177,16 +178,16 @@ def _make_mls_read(bias_first: bool):
     order = "(dj_db, dj_dw)" if bias_first else "(dj_dw, dj_db)"
 
     def read(target: Target, case: Case, raw: Any) -> dict[str, np.ndarray]:
-        if target.kind == "pointwise":
+        if target.pointwise:
             return _read_pointwise(target, case, raw)
-        n = np.shape(case["X"])[1]
-        if target.name in ("cost", "linear-cost"):
+        n = case.n
+        if target.components == ("cost",):
             return {"cost": fit_shape(as_array(raw, "the cost"), (), "the cost")}
-        if target.name == "hessian":
+        if target.components == ("hessian",):
             return {"hessian": fit_shape(as_array(raw, "the Hessian"), (n + 1, n + 1), "the Hessian")}
-        if target.name == "cost-and-gradient":
+        if target.has_cost:
             if not isinstance(raw, (tuple, list)) or len(raw) != 3:
-                raise OutputError(f"expected (cost, {order[1:-1]}), got {type(raw).__name__}", "wrong-type")
+                raise UnreadableOutput(f"expected (cost, {order[1:-1]}), got {type(raw).__name__}", "wrong-type")
             cost = {"cost": fit_shape(as_array(raw[0], "the cost"), (), "the cost")}
             first, second = raw[1], raw[2]
         else:
@@ -200,21 +201,23 @@ def _make_mls_read(bias_first: bool):
 
 def _mls_shape_problems(target: Target, case: Case, raw: Any) -> list[str]:
     problems = []
-    if target.kind == "pointwise":
+    if target.pointwise:
         if np.shape(raw) != np.shape(case[target.inputs[0]]):
-            problems.append(f"the result has shape {np.shape(raw)}, the input has shape {np.shape(case[target.inputs[0]])}")
+            problems.append(
+                f"the result has shape {np.shape(raw)}, the input has shape {np.shape(case[target.inputs[0]])}"
+            )
         return problems
-    n = np.shape(case["X"])[1]
-    if target.name in ("cost", "linear-cost"):
+    n = case.n
+    if target.components == ("cost",):
         if np.ndim(raw) != 0:
             problems.append(f"the cost should be a scalar, got shape {np.shape(raw)}")
         return problems
-    if target.name == "hessian":
+    if target.components == ("hessian",):
         if np.shape(raw) != (n + 1, n + 1):
             problems.append(f"the Hessian should have shape {(n + 1, n + 1)}, got {np.shape(raw)}")
         return problems
     parts = list(raw) if isinstance(raw, (tuple, list)) else []
-    if target.name == "cost-and-gradient" and parts:
+    if target.has_cost and parts:
         if np.ndim(parts[0]) != 0:
             problems.append(f"the cost should be a scalar, got shape {np.shape(parts[0])}")
         parts = parts[1:]
@@ -259,22 +262,21 @@ _theta_functions = _names_from(_THETA_NAMES)
 
 
 def _theta_args(target: Target, case: Case, fmt: Format) -> tuple:
-    if target.kind == "pointwise":
+    if target.pointwise:
         return _pointwise_args(target, case, fmt)
-    X = np.asarray(case["X"], dtype=fmt.dtype)
+    X = np.asarray(case.X, dtype=fmt.dtype)
     ones = np.ones((X.shape[0], 1), dtype=fmt.dtype)
     Xt = np.hstack([ones, X])
-    theta = np.concatenate([np.asarray([case["b"]], dtype=fmt.dtype), np.asarray(case["w"], dtype=fmt.dtype)])
+    theta = np.concatenate([np.asarray([case.b], dtype=fmt.dtype), np.asarray(case.w, dtype=fmt.dtype)])
     args = (theta, Xt, _y_for_call(case, fmt))
-    lam = case.get("lam", 0.0)
-    return args + (float(lam),) if lam else args
+    return args + (float(case.lam),) if case.lam else args
 
 
 def _theta_read(target: Target, case: Case, raw: Any) -> dict[str, np.ndarray]:
-    if target.kind == "pointwise":
+    if target.pointwise:
         return _read_pointwise(target, case, raw)
-    n = np.shape(case["X"])[1]
-    if target.name == "hessian":
+    n = case.n
+    if target.components == ("hessian",):
         H = fit_shape(as_array(raw, "the Hessian"), (n + 1, n + 1), "the Hessian")
         order = list(range(1, n + 1)) + [0]  # theta order (b, w) -> canonical (w, b)
         return {"hessian": H[np.ix_(order, order)]}
@@ -285,10 +287,10 @@ def _theta_read(target: Target, case: Case, raw: Any) -> dict[str, np.ndarray]:
 
 
 def _theta_shape_problems(target: Target, case: Case, raw: Any) -> list[str]:
-    if target.kind == "pointwise":
+    if target.pointwise:
         return _mls_shape_problems(target, case, raw)
-    n = np.shape(case["X"])[1]
-    if target.name == "hessian":
+    n = case.n
+    if target.components == ("hessian",):
         return [] if np.shape(raw) == (n + 1, n + 1) else [f"the Hessian should have shape {(n + 1, n + 1)}"]
     problems = []
     if isinstance(raw, (tuple, list)) and len(raw) == 2:
@@ -312,30 +314,30 @@ THETA = Convention(
 
 # --------------------------------------------------------------------------- dlai
 def _dlai_functions(target: Target, lam: float) -> list[str]:
-    if target.kind == "pointwise":
+    if target.pointwise:
         return [POINTWISE_NAMES[target.name]]
-    if target.name in ("cost", "gradient", "cost-and-gradient"):
+    if target.logistic and "hessian" not in target.components:
         return ["propagate"]
     raise ValueError(f"convention 'dlai' has no function for target {target.name!r}")
 
 
 def _dlai_args(target: Target, case: Case, fmt: Format) -> tuple:
-    if target.kind == "pointwise":
+    if target.pointwise:
         return _pointwise_args(target, case, fmt)
-    X = np.asarray(case["X"], dtype=fmt.dtype).T.copy()
-    w = np.asarray(case["w"], dtype=fmt.dtype).reshape(-1, 1)
+    X = np.asarray(case.X, dtype=fmt.dtype).T.copy()
+    w = np.asarray(case.w, dtype=fmt.dtype).reshape(-1, 1)
     Y = _y_for_call(case, fmt).reshape(1, -1)
-    b = fmt.dtype.type(case["b"]) if fmt.name == "float32" else float(case["b"])
+    b = fmt.dtype.type(case.b) if fmt.name == "float32" else float(case.b)
     return (w, b, X, Y)
 
 
 def _dlai_read(target: Target, case: Case, raw: Any) -> dict[str, np.ndarray]:
-    if target.kind == "pointwise":
+    if target.pointwise:
         return _read_pointwise(target, case, raw)
-    n = np.shape(case["X"])[1]
+    n = case.n
     grads, cost = _pair(raw, 'a pair ({"dw": dw, "db": db}, cost)')
     if not isinstance(grads, dict) or "dw" not in grads or "db" not in grads:
-        raise OutputError('the first result should be a dict with keys "dw" and "db"', "wrong-type")
+        raise UnreadableOutput('the first result should be a dict with keys "dw" and "db"', "wrong-type")
     out = {
         "cost": fit_shape(as_array(cost, "cost"), (), "cost"),
         **_read_gradient_pair(case, grads["dw"], grads["db"], n),
@@ -344,15 +346,17 @@ def _dlai_read(target: Target, case: Case, raw: Any) -> dict[str, np.ndarray]:
 
 
 def _dlai_shape_problems(target: Target, case: Case, raw: Any) -> list[str]:
-    if target.kind == "pointwise":
+    if target.pointwise:
         return _mls_shape_problems(target, case, raw)
-    n = np.shape(case["X"])[1]
+    n = case.n
     problems = []
     if isinstance(raw, (tuple, list)) and len(raw) == 2 and isinstance(raw[0], dict):
-        if np.shape(raw[0].get("dw")) != (n, 1):
-            problems.append(f'grads["dw"] should have shape ({n}, 1), got {np.shape(raw[0].get("dw"))}')
-        if np.ndim(raw[0].get("db")) != 0:
-            problems.append(f'grads["db"] should be a scalar, got shape {np.shape(raw[0].get("db"))}')
+        dw: Any = raw[0].get("dw")
+        db: Any = raw[0].get("db")
+        if np.shape(dw) != (n, 1):
+            problems.append(f'grads["dw"] should have shape ({n}, 1), got {np.shape(dw)}')
+        if np.ndim(db) != 0:
+            problems.append(f'grads["db"] should be a scalar, got shape {np.shape(db)}')
     return problems
 
 

@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from verifier.formats import Format
+from verifier.spec.formats import Format
 
 FEW = 4.0  # strict: "a few" units of roundoff
 ROBUST_FEW = 8.0  # robust: the constant in front of each textbook-term allowance
@@ -164,8 +164,16 @@ def _finish(env: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(env), np.inf, env)
 
 
-def _gradient_envelope(t: ProblemTerms, exact_w, exact_b, fmt: Format, standard: str,
-                       residual: np.ndarray, slope: np.ndarray, rounding: np.ndarray) -> Envelope:
+def _gradient_envelope(
+    t: ProblemTerms,
+    exact_w,
+    exact_b,
+    fmt: Format,
+    standard: str,
+    residual: np.ndarray,
+    slope: np.ndarray,
+    rounding: np.ndarray,
+) -> Envelope:
     """The envelope of (1/m) [X 1]^T rho + (lambda/m) [w; 0] for a residual rho(z, y):
     ``residual`` is |rho_i|, ``slope`` |d rho_i / d z_i| and ``rounding`` the magnitude of the terms
     the textbook residual subtracts (its rounding error is u times that)."""

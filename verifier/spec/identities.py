@@ -9,12 +9,13 @@ exact value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from verifier.targets import Case, Target
+from verifier.spec.case import Case
+from verifier.spec.targets import Target
 
 Outputs = dict[str, np.ndarray]
 
@@ -27,12 +28,6 @@ class Relation:
     description: str
     transform: Callable[[Case], Case]
     predict: Callable[[Outputs], Outputs]
-
-
-def _copy(case: Case, **changes) -> Case:
-    out = {k: v for k, v in case.items() if k != "_z"}
-    out.update(changes)
-    return out
 
 
 def _same(o: Outputs) -> Outputs:
@@ -48,18 +43,16 @@ def _one_minus(o: Outputs) -> Outputs:
 
 
 def _perm(case: Case) -> Case:
-    m = np.shape(case["X"])[0]
-    order = np.arange(m)[::-1]
-    changes = {"X": np.asarray(case["X"])[order], "y": np.asarray(case["y"])[order]}
-    return _copy(case, **changes)
+    order = np.arange(case.m)[::-1]
+    return case.replace(X=np.asarray(case.X)[order], y=np.asarray(case.y)[order])
 
 
 def _dup(case: Case) -> Case:
-    return _copy(case, X=np.vstack([case["X"], case["X"]]), y=np.concatenate([case["y"], case["y"]]), lam=2 * case.get("lam", 0.0))
+    return case.replace(X=np.vstack([case.X, case.X]), y=np.concatenate([case.y, case.y]), lam=2 * case.lam)
 
 
 def _flip(case: Case) -> Case:
-    return _copy(case, y=1.0 - np.asarray(case["y"], dtype=np.float64), w=-np.asarray(case["w"]), b=-case["b"])
+    return case.replace(y=1.0 - np.asarray(case.y, dtype=np.float64), w=-np.asarray(case.w), b=-case.b)
 
 
 PERMUTE = Relation("row-order", "reversing the order of the examples changes nothing", _perm, _same)
@@ -68,51 +61,47 @@ DUPLICATE = Relation(
 )
 FLIP_COST = Relation("label-flip", "J(X, 1 - y, -w, -b) = J(X, y, w, b)", _flip, _same)
 FLIP_GRAD = Relation("label-flip", "g(X, 1 - y, -w, -b) = -g(X, y, w, b)", _flip, _negate)
-FLIP_BOTH = Relation("label-flip", "J is unchanged and g changes sign under y -> 1 - y, (w, b) -> -(w, b)", _flip, _negate)
+FLIP_BOTH = Relation(
+    "label-flip", "J is unchanged and g changes sign under y -> 1 - y, (w, b) -> -(w, b)", _flip, _negate
+)
 
-SIGMOID_SYMMETRY = Relation(
-    "symmetry", "sigma(-z) = 1 - sigma(z)", lambda c: _copy(c, z=-np.asarray(c["z"])), _one_minus
-)
-DERIVATIVE_SYMMETRY = Relation(
-    "symmetry", "sigma'(-z) = sigma'(z)", lambda c: _copy(c, z=-np.asarray(c["z"])), _same
-)
+SIGMOID_SYMMETRY = Relation("symmetry", "sigma(-z) = 1 - sigma(z)", lambda c: c.replace(z=-np.asarray(c.z)), _one_minus)
+DERIVATIVE_SYMMETRY = Relation("symmetry", "sigma'(-z) = sigma'(z)", lambda c: c.replace(z=-np.asarray(c.z)), _same)
 LOGIT_FLIP = Relation(
     "label-flip",
     "L(z, y) = L(-z, 1 - y)",
-    lambda c: _copy(c, z=-np.asarray(c["z"]), y=1.0 - np.asarray(c["y"], dtype=np.float64)),
+    lambda c: c.replace(z=-np.asarray(c.z), y=1.0 - np.asarray(c.y, dtype=np.float64)),
     _same,
 )
 
 
+# The relations and bounds of each target, by target name (a target with no entry has none).
+RELATIONS: dict[str, tuple[Relation, ...]] = {
+    "sigmoid": (SIGMOID_SYMMETRY,),
+    "sigmoid-derivative": (DERIVATIVE_SYMMETRY,),
+    "loss-from-logit": (LOGIT_FLIP,),
+    "cost": (PERMUTE, DUPLICATE, FLIP_COST),
+    "gradient": (PERMUTE, DUPLICATE, FLIP_GRAD),
+    "cost-and-gradient": (PERMUTE, DUPLICATE, FLIP_BOTH),
+    "hessian": (PERMUTE, DUPLICATE, FLIP_COST),
+    "linear-cost": (PERMUTE, DUPLICATE),
+    "linear-gradient": (PERMUTE, DUPLICATE),
+}
+BOUNDS: dict[str, tuple[float, float]] = {
+    "sigmoid": (0.0, 1.0),
+    "sigmoid-derivative": (0.0, 0.25),
+    "loss": (0.0, np.inf),
+    "loss-from-logit": (0.0, np.inf),
+    "cost": (0.0, np.inf),
+    "linear-cost": (0.0, np.inf),
+}
+
+
 def relations(target: Target) -> list[Relation]:
     """The relations that apply to ``target``."""
-    name = target.name
-    if name == "sigmoid":
-        return [SIGMOID_SYMMETRY]
-    if name == "sigmoid-derivative":
-        return [DERIVATIVE_SYMMETRY]
-    if name == "loss-from-logit":
-        return [LOGIT_FLIP]
-    if name in ("cost",):
-        return [PERMUTE, DUPLICATE, FLIP_COST]
-    if name in ("gradient",):
-        return [PERMUTE, DUPLICATE, FLIP_GRAD]
-    if name == "cost-and-gradient":
-        return [PERMUTE, DUPLICATE, FLIP_BOTH]
-    if name == "hessian":
-        return [PERMUTE, DUPLICATE, FLIP_COST]
-    if name in ("linear-cost", "linear-gradient"):
-        return [PERMUTE, DUPLICATE]
-    return []
+    return list(RELATIONS.get(target.name, ()))
 
 
 def bounds(target: Target) -> tuple[float, float] | None:
     """The closed interval every output of ``target`` lies in, if it has one."""
-    return {
-        "sigmoid": (0.0, 1.0),
-        "sigmoid-derivative": (0.0, 0.25),
-        "loss": (0.0, np.inf),
-        "loss-from-logit": (0.0, np.inf),
-        "cost": (0.0, np.inf),
-        "linear-cost": (0.0, np.inf),
-    }.get(target.name)
+    return BOUNDS.get(target.name)

@@ -1,4 +1,4 @@
-"""Frozen result types and their JSON form (schema documented in docs/results-schema.md).
+"""Frozen result types and their JSON form (schema documented in docs/checks.md, "The JSON result").
 
 Every report (terminal, HTML, Gradescope, CSV, JUnit) is a view of a ``Result``.  Floats that JSON
 cannot hold (inf, -inf, NaN) are written as the strings "inf", "-inf" and "nan".
@@ -181,7 +181,7 @@ class Result:
         return json.dumps(self.to_json(), indent=2, allow_nan=False)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Result":
+    def from_json(cls, data: dict[str, Any]) -> Result:
         checks = []
         for c in data["checks"]:
             ce = c.get("counterexample")
@@ -198,7 +198,9 @@ class Result:
                     worst_bits=from_plain_float(c.get("worst_bits", 0.0)),
                     worst_ratio=from_plain_float(c.get("worst_ratio", 0.0)),
                     findings=tuple(c.get("findings", ())),
-                    samples=tuple(Sample(from_plain_float(z), from_plain_float(b), p) for z, b, p in c.get("samples", ())),
+                    samples=tuple(
+                        Sample(from_plain_float(z), from_plain_float(b), p) for z, b, p in c.get("samples", ())
+                    ),
                     region=c.get("region", ""),
                 )
             )

@@ -1,23 +1,25 @@
 """What each checkable function means: canonical inputs, outputs, the oracle call and the envelope.
 
-A *case* is a plain dict of canonical inputs: ``{"z"}``, ``{"z", "y"}``, ``{"f", "y"}`` for the
-pointwise targets and ``{"X", "y", "w", "b", "lam"}`` for the problem targets (X is (m, n), y and w
-are 1-d, b and lam are Python floats).  Outputs are dicts of named components (``value``, ``cost``,
-``dj_dw``, ``dj_db``, ``hessian``); exact outputs are numpy object arrays of mpmath numbers.
+A target reads a ``Case`` (verifier/spec/case.py): ``z``, ``z, y`` or ``f, y`` for the pointwise
+targets and ``X, y, w, b, lam`` for the problem targets.  Outputs are dicts of named components
+(``value``, ``cost``, ``dj_dw``, ``dj_db``, ``hessian``); exact outputs are numpy object arrays of
+mpmath numbers.  What the rest of the verifier needs to know about a target is data on it
+(``kind``, ``components``, ``takes_log``, ``logistic``), never a test of its name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 import reference
-from verifier import envelopes
-from verifier.formats import Format
+from verifier.spec import envelopes
+from verifier.spec.case import Case
+from verifier.spec.formats import Format
 
-Case = dict[str, Any]
 Outputs = dict[str, np.ndarray]
 
 
@@ -42,6 +44,25 @@ class Target:
     _exact: Callable[[Case], Outputs]
     _envelope: Callable[[Case, Outputs, Format, str], dict[str, np.ndarray]]
     regularizable: bool = False
+    takes_log: bool = False  # the formula takes log(sigma) or log(1 - sigma): log(0) is a risk
+    logistic: bool = True  # built on the logistic function (False: the linear-regression twins)
+
+    @property
+    def pointwise(self) -> bool:
+        """Elementwise in its inputs (z, f, y), as opposed to a problem over (X, y, w, b)."""
+        return self.kind == "pointwise"
+
+    @property
+    def reads_labels(self) -> bool:
+        return "y" in self.inputs
+
+    @property
+    def has_gradient(self) -> bool:
+        return "dj_dw" in self.components
+
+    @property
+    def has_cost(self) -> bool:
+        return "cost" in self.components
 
     def exact(self, case: Case) -> Outputs:
         """The oracle's exact outputs for ``case``."""
@@ -52,52 +73,45 @@ class Target:
         return self._envelope(case, exact, fmt, standard)
 
     def expected_shapes(self, case: Case) -> dict[str, tuple[int, ...]]:
-        if self.kind == "pointwise":
+        if self.pointwise:
             return {"value": np.shape(case[self.inputs[0]])}
-        m, n = np.shape(case["X"])
+        n = case.n
         shapes = {"cost": (), "dj_dw": (n,), "dj_db": (), "hessian": (n + 1, n + 1)}
         return {c: shapes[c] for c in self.components}
 
     def logits(self, case: Case) -> np.ndarray:
         """The logits the case is about (for plots and regions), as float64."""
-        if "z" in case:
-            return np.asarray(case["z"], dtype=np.float64).reshape(-1)
-        if "f" in case:
-            f = np.asarray(case["f"], dtype=np.float64).reshape(-1)
+        if case.z is not None:
+            return np.asarray(case.z, dtype=np.float64).reshape(-1)
+        if case.f is not None:
+            f = np.asarray(case.f, dtype=np.float64).reshape(-1)
             with np.errstate(divide="ignore"):
                 return np.log(f) - np.log1p(-f)
-        return np.array([float(v) for v in exact_logits(case)])
-
-
-def exact_logits(case: Case) -> np.ndarray:
-    """Exact z = Xw + b (object array of mpf), cached on the case."""
-    if "_z" not in case:
-        case["_z"] = reference.logits(case["X"], case["w"], case["b"])
-    return case["_z"]
+        return np.array([float(v) for v in case.exact_logits])
 
 
 def _terms(case: Case) -> envelopes.ProblemTerms:
-    z = np.array([float(v) for v in exact_logits(case)])
-    return envelopes.ProblemTerms(case["X"], case["y"], case["w"], case["b"], case.get("lam", 0.0), z)
+    z = np.array([float(v) for v in case.exact_logits])
+    return envelopes.ProblemTerms(case.X, case.y, case.w, case.b, case.lam, z)
 
 
-def _pointwise(name, inputs, title, oracle, envelope) -> Target:
+def _pointwise(name, inputs, title, oracle, envelope, takes_log: bool = False) -> Target:
     def exact(case: Case) -> Outputs:
         return {"value": _obj(oracle(*(case[k] for k in inputs)))}
 
     def env(case: Case, exact: Outputs, fmt: Format, standard: str):
         return envelope(*(case[k] for k in inputs), exact["value"], fmt, standard)
 
-    return Target(name, "pointwise", tuple(inputs), ("value",), title, exact, env)
+    return Target(name, "pointwise", tuple(inputs), ("value",), title, exact, env, takes_log=takes_log)
 
 
-def _problem_args(case: Case) -> tuple:
-    return case["X"], case["y"], case["w"], case["b"]
+def _problem_args(case: Case) -> tuple[Any, Any, Any, Any]:
+    return case.X, case.y, case.w, case.b
 
 
 def _gradient_exact(oracle):
     def exact(case: Case) -> Outputs:
-        g = oracle(*_problem_args(case), lam=case.get("lam", 0.0))
+        g = oracle(*_problem_args(case), lam=case.lam)
         return {"dj_dw": _obj(g.w), "dj_db": _obj(g.b)}
 
     return exact
@@ -105,7 +119,7 @@ def _gradient_exact(oracle):
 
 def _cost_exact(oracle):
     def exact(case: Case) -> Outputs:
-        return {"cost": _obj(oracle(*_problem_args(case), lam=case.get("lam", 0.0)))}
+        return {"cost": _obj(oracle(*_problem_args(case), lam=case.lam))}
 
     return exact
 
@@ -138,7 +152,7 @@ def _cost_and_gradient_env(case, exact, fmt, standard):
 
 
 def _hessian_exact(case: Case) -> Outputs:
-    return {"hessian": _obj(reference.hessian(*_problem_args(case), lam=case.get("lam", 0.0)))}
+    return {"hessian": _obj(reference.hessian(*_problem_args(case), lam=case.lam))}
 
 
 def _hessian_env(case, exact, fmt, standard):
@@ -156,43 +170,85 @@ TARGETS: dict[str, Target] = {
             reference.sigmoid_derivative,
             envelopes.sigmoid_derivative,
         ),
-        _pointwise("loss", ("f", "y"), "-y log f - (1 - y) log(1 - f)", reference.loss, envelopes.loss),
+        _pointwise("loss", ("f", "y"), "-y log f - (1 - y) log(1 - f)", reference.loss, envelopes.loss, True),
         _pointwise(
-            "loss-from-logit", ("z", "y"), "softplus(z) - y z", reference.loss_from_logit, envelopes.loss_from_logit
+            "loss-from-logit",
+            ("z", "y"),
+            "softplus(z) - y z",
+            reference.loss_from_logit,
+            envelopes.loss_from_logit,
+            True,
         ),
         _pointwise(
-            "loss-derivative", ("f", "y"), "dL/df = -y / f + (1 - y) / (1 - f)", reference.loss_derivative,
+            "loss-derivative",
+            ("f", "y"),
+            "dL/df = -y / f + (1 - y) / (1 - f)",
+            reference.loss_derivative,
             envelopes.loss_derivative,
         ),
         Target(
-            "cost", "problem", ("X", "y", "w", "b"), ("cost",),
+            "cost",
+            "problem",
+            ("X", "y", "w", "b"),
+            ("cost",),
             "J = mean log-loss of sigma(Xw + b) + lambda / (2m) ||w||^2",
-            _cost_exact(reference.cost), _cost_env(envelopes.cost), True,
+            _cost_exact(reference.cost),
+            _cost_env(envelopes.cost),
+            True,
+            takes_log=True,
         ),
         Target(
-            "gradient", "problem", ("X", "y", "w", "b"), ("dj_dw", "dj_db"),
+            "gradient",
+            "problem",
+            ("X", "y", "w", "b"),
+            ("dj_dw", "dj_db"),
             "dJ/dw = X^T (sigma(Xw + b) - y) / m + lambda w / m, dJ/db = mean(sigma(Xw + b) - y)",
-            _gradient_exact(reference.gradient), _gradient_env(envelopes.gradient), True,
+            _gradient_exact(reference.gradient),
+            _gradient_env(envelopes.gradient),
+            True,
         ),
         Target(
-            "cost-and-gradient", "problem", ("X", "y", "w", "b"), ("cost", "dj_dw", "dj_db"),
+            "cost-and-gradient",
+            "problem",
+            ("X", "y", "w", "b"),
+            ("cost", "dj_dw", "dj_db"),
             "the cost J and its gradient (dJ/dw, dJ/db) together",
-            _cost_and_gradient_exact, _cost_and_gradient_env, True,
+            _cost_and_gradient_exact,
+            _cost_and_gradient_env,
+            True,
+            takes_log=True,
         ),
         Target(
-            "hessian", "problem", ("X", "y", "w", "b"), ("hessian",),
+            "hessian",
+            "problem",
+            ("X", "y", "w", "b"),
+            ("hessian",),
             "the Hessian of J with respect to (w, b): [X 1]^T diag(sigma') [X 1] / m + lambda / m on w",
-            _hessian_exact, _hessian_env, True,
+            _hessian_exact,
+            _hessian_env,
+            True,
         ),
         Target(
-            "linear-cost", "problem", ("X", "y", "w", "b"), ("cost",),
+            "linear-cost",
+            "problem",
+            ("X", "y", "w", "b"),
+            ("cost",),
             "J = ||Xw + b - y||^2 / (2m) + lambda / (2m) ||w||^2",
-            _cost_exact(reference.linear_cost), _cost_env(envelopes.linear_cost), True,
+            _cost_exact(reference.linear_cost),
+            _cost_env(envelopes.linear_cost),
+            True,
+            logistic=False,
         ),
         Target(
-            "linear-gradient", "problem", ("X", "y", "w", "b"), ("dj_dw", "dj_db"),
+            "linear-gradient",
+            "problem",
+            ("X", "y", "w", "b"),
+            ("dj_dw", "dj_db"),
             "dJ/dw = X^T (Xw + b - y) / m + lambda w / m, dJ/db = mean(Xw + b - y)",
-            _gradient_exact(reference.linear_gradient), _gradient_env(envelopes.linear_gradient), True,
+            _gradient_exact(reference.linear_gradient),
+            _gradient_env(envelopes.linear_gradient),
+            True,
+            logistic=False,
         ),
     ]
 }

@@ -11,19 +11,20 @@ callables are trusted library code: ``verifier.check`` runs them in this process
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 ADAPTERS: dict[str, str] = {
-    "numpy": "verifier.adapters.numpy_textbook",
-    "scipy": "verifier.adapters.scipy_special",
-    "sklearn": "verifier.adapters.sklearn_loss",
-    "statsmodels": "verifier.adapters.statsmodels_logit",
-    "torch": "verifier.adapters.torch_nn",
-    "jax": "verifier.adapters.jax_nn",
-    "tensorflow": "verifier.adapters.tensorflow_keras",
+    "numpy": "verifier.audit.adapters.numpy_textbook",
+    "scipy": "verifier.audit.adapters.scipy_special",
+    "sklearn": "verifier.audit.adapters.sklearn_loss",
+    "statsmodels": "verifier.audit.adapters.statsmodels_logit",
+    "torch": "verifier.audit.adapters.torch_nn",
+    "jax": "verifier.audit.adapters.jax_nn",
+    "tensorflow": "verifier.audit.adapters.tensorflow_keras",
 }
 ALIASES = {"scikit-learn": "sklearn", "pytorch": "torch", "tf": "tensorflow", "keras": "tensorflow"}
 

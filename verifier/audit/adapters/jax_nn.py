@@ -12,11 +12,13 @@ judged in float64 only: in float32 it computes the same thing as the x64-on one.
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
-from verifier.adapters import LibraryFunction
+from verifier.audit.adapters import LibraryFunction
 
 LIBRARY = "jax"
 
@@ -38,7 +40,7 @@ def _x64(flag: bool):
     else:  # older JAX
         from jax.experimental import disable_x64, enable_x64
 
-        with (enable_x64() if flag else disable_x64()):
+        with enable_x64() if flag else disable_x64():
             yield
 
 
@@ -109,6 +111,10 @@ def gradient(X, y, w, b):
     return db, dw
 
 
+def _built(f: Any, x64: bool, precision: str) -> Any:
+    return _run(x64, f)
+
+
 def functions() -> list[LibraryFunction]:
     table = [
         ("jax.nn.sigmoid", "sigmoid", sigmoid, "jax.nn.sigmoid(z)"),
@@ -121,6 +127,15 @@ def functions() -> list[LibraryFunction]:
     out = []
     for flag, variant, precisions in ((True, "x64 on", ("float64", "float32")), (False, "x64 off", ("float64",))):
         for name, target, fn, how in table:
-            out.append(LibraryFunction(LIBRARY, name, target, lambda precision, f=fn, x=flag: _run(x, f), how,
-                                       variant, precisions=precisions))
+            out.append(
+                LibraryFunction(
+                    LIBRARY,
+                    name,
+                    target,
+                    functools.partial(_built, fn, flag),
+                    how,
+                    variant,
+                    precisions=precisions,
+                )
+            )
     return out

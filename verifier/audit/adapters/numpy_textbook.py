@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from verifier.adapters import LibraryFunction
+from verifier.audit.adapters import LibraryFunction
 
 LIBRARY = "numpy"
 
@@ -59,5 +59,7 @@ def functions() -> list[LibraryFunction]:
         LibraryFunction(LIBRARY, "-y log(f) - (1 - y) log(1 - f)", "loss", _fixed(loss), how),
         LibraryFunction(LIBRARY, "loss(sigmoid(z), y)", "loss-from-logit", _fixed(loss_from_logit), how),
         LibraryFunction(LIBRARY, "compute_cost_logistic (textbook)", "cost", _fixed(compute_cost_logistic), how),
-        LibraryFunction(LIBRARY, "compute_gradient_logistic (textbook)", "gradient", _fixed(compute_gradient_logistic), how),
+        LibraryFunction(
+            LIBRARY, "compute_gradient_logistic (textbook)", "gradient", _fixed(compute_gradient_logistic), how
+        ),
     ]

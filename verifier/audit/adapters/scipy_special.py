@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from verifier.adapters import LibraryFunction, labels_as, mean_gradient
+from verifier.audit.adapters import LibraryFunction, labels_as, mean_gradient
 
 LIBRARY = "scipy"
 
@@ -59,12 +59,28 @@ def _fixed(fn):
 def functions() -> list[LibraryFunction]:
     return [
         LibraryFunction(LIBRARY, "scipy.special.expit", "sigmoid", _fixed(expit), "expit(z)"),
-        LibraryFunction(LIBRARY, "scipy.special.log_expit", "loss-from-logit", _fixed(log_expit_loss),
-                        "-(y log_expit(z) + (1 - y) log_expit(-z))"),
-        LibraryFunction(LIBRARY, "scipy.special.xlogy / xlog1py", "loss", _fixed(xlogy_loss),
-                        "-(xlogy(y, f) + xlog1py(1 - y, -f))"),
-        LibraryFunction(LIBRARY, "mean of log_expit loss", "cost", _fixed(log_expit_cost),
-                        "mean over examples of the log_expit loss at z = Xw + b"),
-        LibraryFunction(LIBRARY, "expit(z) - y gradient", "gradient", _fixed(expit_gradient),
-                        "X^T (expit(Xw + b) - y) / m and mean(expit(Xw + b) - y)"),
+        LibraryFunction(
+            LIBRARY,
+            "scipy.special.log_expit",
+            "loss-from-logit",
+            _fixed(log_expit_loss),
+            "-(y log_expit(z) + (1 - y) log_expit(-z))",
+        ),
+        LibraryFunction(
+            LIBRARY, "scipy.special.xlogy / xlog1py", "loss", _fixed(xlogy_loss), "-(xlogy(y, f) + xlog1py(1 - y, -f))"
+        ),
+        LibraryFunction(
+            LIBRARY,
+            "mean of log_expit loss",
+            "cost",
+            _fixed(log_expit_cost),
+            "mean over examples of the log_expit loss at z = Xw + b",
+        ),
+        LibraryFunction(
+            LIBRARY,
+            "expit(z) - y gradient",
+            "gradient",
+            _fixed(expit_gradient),
+            "X^T (expit(Xw + b) - y) / m and mean(expit(Xw + b) - y)",
+        ),
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from verifier.adapters import LibraryFunction, labels_as, mean_gradient
+from verifier.audit.adapters import LibraryFunction, labels_as, mean_gradient
 
 LIBRARY = "sklearn"
 
@@ -82,14 +82,36 @@ REGULARIZED = 1.0  # lambda used for LinearModelLoss (l2_reg_strength = lambda /
 def functions() -> list[LibraryFunction]:
     lml = "LinearModelLoss(HalfBinomialLoss()).loss_gradient, l2_reg_strength = lambda / m"
     return [
-        LibraryFunction(LIBRARY, "HalfBinomialLoss.loss", "loss-from-logit", _fixed(half_binomial_loss),
-                        "HalfBinomialLoss().loss(y_true=y, raw_prediction=z)"),
-        LibraryFunction(LIBRARY, "HalfBinomialLoss.gradient", "gradient", _fixed(half_binomial_gradient),
-                        "g = HalfBinomialLoss().gradient(y, Xw + b); (mean(g), X^T g / m)"),
-        LibraryFunction(LIBRARY, "LinearModelLoss.loss_gradient (loss)", "cost", _fixed(linear_model_cost), lml,
-                        lam=REGULARIZED),
-        LibraryFunction(LIBRARY, "LinearModelLoss.loss_gradient (gradient)", "gradient",
-                        _fixed(linear_model_gradient), lml, lam=REGULARIZED),
-        LibraryFunction(LIBRARY, "metrics.log_loss", "loss", _fixed(log_loss),
-                        "log_loss([y_i], [f_i], labels=[0, 1]) for each example"),
+        LibraryFunction(
+            LIBRARY,
+            "HalfBinomialLoss.loss",
+            "loss-from-logit",
+            _fixed(half_binomial_loss),
+            "HalfBinomialLoss().loss(y_true=y, raw_prediction=z)",
+        ),
+        LibraryFunction(
+            LIBRARY,
+            "HalfBinomialLoss.gradient",
+            "gradient",
+            _fixed(half_binomial_gradient),
+            "g = HalfBinomialLoss().gradient(y, Xw + b); (mean(g), X^T g / m)",
+        ),
+        LibraryFunction(
+            LIBRARY, "LinearModelLoss.loss_gradient (loss)", "cost", _fixed(linear_model_cost), lml, lam=REGULARIZED
+        ),
+        LibraryFunction(
+            LIBRARY,
+            "LinearModelLoss.loss_gradient (gradient)",
+            "gradient",
+            _fixed(linear_model_gradient),
+            lml,
+            lam=REGULARIZED,
+        ),
+        LibraryFunction(
+            LIBRARY,
+            "metrics.log_loss",
+            "loss",
+            _fixed(log_loss),
+            "log_loss([y_i], [f_i], labels=[0, 1]) for each example",
+        ),
     ]

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from verifier.adapters import LibraryFunction, labels_as
+from verifier.audit.adapters import LibraryFunction, labels_as
 
 LIBRARY = "statsmodels"
 
@@ -50,6 +50,10 @@ def _fixed(fn):
 
 def functions() -> list[LibraryFunction]:
     return [
-        LibraryFunction(LIBRARY, "Logit.loglike", "cost", _fixed(loglike_cost), "-Logit(y, [X, 1]).loglike([w, b]) / m"),
-        LibraryFunction(LIBRARY, "Logit.score", "gradient", _fixed(score_gradient), "-Logit(y, [X, 1]).score([w, b]) / m"),
+        LibraryFunction(
+            LIBRARY, "Logit.loglike", "cost", _fixed(loglike_cost), "-Logit(y, [X, 1]).loglike([w, b]) / m"
+        ),
+        LibraryFunction(
+            LIBRARY, "Logit.score", "gradient", _fixed(score_gradient), "-Logit(y, [X, 1]).score([w, b]) / m"
+        ),
     ]

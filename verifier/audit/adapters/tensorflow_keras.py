@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from verifier.adapters import LibraryFunction, labels_as
+from verifier.audit.adapters import LibraryFunction, labels_as
 
 LIBRARY = "tensorflow"
 
@@ -65,10 +65,25 @@ def _fixed(fn):
 def functions() -> list[LibraryFunction]:
     return [
         LibraryFunction(LIBRARY, "tf.math.sigmoid", "sigmoid", _fixed(sigmoid), "tf.math.sigmoid(z)"),
-        LibraryFunction(LIBRARY, "tf.nn.sigmoid_cross_entropy_with_logits", "loss-from-logit",
-                        _fixed(sigmoid_cross_entropy_with_logits), "sigmoid_cross_entropy_with_logits(labels=y, logits=z)"),
-        LibraryFunction(LIBRARY, "keras.losses.binary_crossentropy", "loss", _fixed(binary_crossentropy),
-                        "binary_crossentropy(y[:, None], f[:, None])"),
-        LibraryFunction(LIBRARY, "keras.losses.binary_crossentropy(from_logits=True)", "loss-from-logit",
-                        _fixed(binary_crossentropy_from_logits), "binary_crossentropy(y[:, None], z[:, None], from_logits=True)"),
+        LibraryFunction(
+            LIBRARY,
+            "tf.nn.sigmoid_cross_entropy_with_logits",
+            "loss-from-logit",
+            _fixed(sigmoid_cross_entropy_with_logits),
+            "sigmoid_cross_entropy_with_logits(labels=y, logits=z)",
+        ),
+        LibraryFunction(
+            LIBRARY,
+            "keras.losses.binary_crossentropy",
+            "loss",
+            _fixed(binary_crossentropy),
+            "binary_crossentropy(y[:, None], f[:, None])",
+        ),
+        LibraryFunction(
+            LIBRARY,
+            "keras.losses.binary_crossentropy(from_logits=True)",
+            "loss-from-logit",
+            _fixed(binary_crossentropy_from_logits),
+            "binary_crossentropy(y[:, None], z[:, None], from_logits=True)",
+        ),
     ]

@@ -15,11 +15,13 @@ TF32 matmul both on and off.
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
-from verifier.adapters import LibraryFunction
+from verifier.audit.adapters import LibraryFunction
 
 LIBRARY = "torch"
 
@@ -142,29 +144,58 @@ def _devices() -> list[str]:
     return ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
 
 
+def _built(factory: Any, precision: str) -> Any:
+    return factory()
+
+
 def functions() -> list[LibraryFunction]:
     out = []
     for device in _devices():
         dev = "" if device == "cpu" else device
 
         def fn(name, target, factory, how, variant=dev):
-            out.append(LibraryFunction(LIBRARY, name, target, lambda precision, f=factory: f(), how, variant))
+            out.append(LibraryFunction(LIBRARY, name, target, functools.partial(_built, factory), how, variant))
 
         fn("torch.sigmoid", "sigmoid", lambda d=device: make_sigmoid(d), "torch.sigmoid(z)")
-        fn("autograd of torch.sigmoid", "sigmoid-derivative", lambda d=device: make_sigmoid_autograd(d),
-           "z.grad after torch.sigmoid(z).sum().backward()")
-        fn("F.logsigmoid", "loss-from-logit", lambda d=device: make_logsigmoid(d),
-           "-(y logsigmoid(z) + (1 - y) logsigmoid(-z))")
-        fn("F.binary_cross_entropy", "loss", lambda d=device: make_bce(d),
-           'binary_cross_entropy(f, y, reduction="none")')
-        fn("F.binary_cross_entropy_with_logits", "loss-from-logit", lambda d=device: make_bce_with_logits(d),
-           'binary_cross_entropy_with_logits(z, y, reduction="none")')
+        fn(
+            "autograd of torch.sigmoid",
+            "sigmoid-derivative",
+            lambda d=device: make_sigmoid_autograd(d),
+            "z.grad after torch.sigmoid(z).sum().backward()",
+        )
+        fn(
+            "F.logsigmoid",
+            "loss-from-logit",
+            lambda d=device: make_logsigmoid(d),
+            "-(y logsigmoid(z) + (1 - y) logsigmoid(-z))",
+        )
+        fn(
+            "F.binary_cross_entropy",
+            "loss",
+            lambda d=device: make_bce(d),
+            'binary_cross_entropy(f, y, reduction="none")',
+        )
+        fn(
+            "F.binary_cross_entropy_with_logits",
+            "loss-from-logit",
+            lambda d=device: make_bce_with_logits(d),
+            'binary_cross_entropy_with_logits(z, y, reduction="none")',
+        )
         tf32_modes = [None] if device == "cpu" else [False, True]
         for tf32 in tf32_modes:
             variant = dev if tf32 is None else f"{dev}, tf32 {'on' if tf32 else 'off'}"
-            fn("mean binary_cross_entropy_with_logits", "cost", lambda d=device, t=tf32: make_cost(d, t),
-               "binary_cross_entropy_with_logits(X @ w + b, y) (mean)", variant)
-            fn("autograd of mean binary_cross_entropy_with_logits", "gradient",
-               lambda d=device, t=tf32: make_gradient(d, t),
-               "(b.grad, w.grad) after the mean loss's backward()", variant)
+            fn(
+                "mean binary_cross_entropy_with_logits",
+                "cost",
+                lambda d=device, t=tf32: make_cost(d, t),
+                "binary_cross_entropy_with_logits(X @ w + b, y) (mean)",
+                variant,
+            )
+            fn(
+                "autograd of mean binary_cross_entropy_with_logits",
+                "gradient",
+                lambda d=device, t=tf32: make_gradient(d, t),
+                "(b.grad, w.grad) after the mean loss's backward()",
+                variant,
+            )
     return out

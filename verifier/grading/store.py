@@ -1,0 +1,50 @@
+"""Where grades live on disk: one folder per submission under ``out/submissions/``, written atomically.
+
+A grade.json that exists and whose assignment hash matches is a finished grade (a resumed run keeps
+it).  ``atomic_write`` is the one writer every output of the verifier goes through.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from verifier.grading.discovery import Submission
+from verifier.grading.grades import SubmissionGrade
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def grade_path(out: Path, sub: Submission) -> Path:
+    return out / "submissions" / sub.slug / "grade.json"
+
+
+def read_grade(path: Path) -> SubmissionGrade | None:
+    """A grade written earlier, or None when it is absent or unreadable."""
+    try:
+        return SubmissionGrade.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_grade(folder: Path, grade: SubmissionGrade) -> None:
+    """``folder``/grade.json, atomically (the marker that the submission is done)."""
+    atomic_write(folder / "grade.json", json.dumps(grade.to_json(), indent=1, allow_nan=False))

@@ -1,0 +1,66 @@
+"""``InProcessExecutor``: trusted callables (library functions, a library's own tests) judged exactly
+like a Worker's candidate (strict output conversion, mutation check, captured output and warnings),
+but called in this process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from verifier.sandbox import wire
+from verifier.sandbox.loader import LoadedSource
+from verifier.sandbox.outcomes import CallOutcome, CandidateError, Limits, LoadOutcome, _call_outcome, _failed_call
+from verifier.sandbox.worker import run_call
+
+
+class InProcessExecutor:
+    """Trusted Python callables, judged like a Worker's but called in this process.
+
+    `functions` maps names to callables, e.g. ``InProcessExecutor({"sigmoid": scipy.special.expit})``.
+    Arguments and results cross through the wire format (the callable gets copies; float32 stays
+    float32), output is captured, warnings recorded and mutation checked as in a Worker.  There is no
+    process: timeouts and resource limits are not enforced, and a callable that hangs hangs the
+    caller.  Not thread-safe (it swaps sys.stdout and the warnings filters during a call).
+    """
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]], *, limits: Limits = Limits(), **ignored: Any):
+        if not isinstance(functions, Mapping) or not all(callable(f) for f in functions.values()):
+            raise TypeError(f"functions={functions!r}: pass a dict of name -> callable")
+        self._functions = {str(k): v for k, v in functions.items()}
+        self.limits = limits
+        self.function_name = next(iter(self._functions), None) if len(self._functions) == 1 else None
+        self._loaded = LoadedSource(dict(self._functions), "", "in-process")
+
+    def load(self) -> LoadOutcome:
+        return LoadOutcome(True, None, "", 0.0)
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        fn = self._functions.get(name)
+        if fn is None:
+            return _failed_call("raised", CandidateError("NameError", f"no function {name!r} was given"))
+        sent = wire.decode(wire.encode({"args": list(args), "kwargs": kwargs}))
+        reply = run_call(fn, sent["args"], sent["kwargs"], self._loaded, self.limits.output_bytes)
+        try:
+            reply = wire.decode(wire.encode(reply))
+        except wire.WireError as exc:
+            reply.update(
+                status="bad-output",
+                value=None,
+                error={"type": "BadOutput", "message": f"returned a value that cannot be sent: {exc}"},
+            )
+        return _call_outcome(reply)
+
+    def has_function(self, name: str) -> bool:
+        return name in self._functions
+
+    def functions(self) -> tuple[str, ...]:
+        return tuple(sorted(self._functions))
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> InProcessExecutor:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,394 @@
+"""``Worker``: untrusted candidate code in a confined process of its own, called over a private pipe.
+
+`Worker` imports an untrusted source (``.py``, ``.ipynb``, or ``module:attr``) in a separate process
+and calls its functions; `InProcessExecutor` calls trusted Python callables directly with the same
+judging (strict output conversion, mutation check, captured output and warnings).  Both return
+frozen `LoadOutcome` / `CallOutcome` values: nothing a candidate does raises in the verifier.
+
+Each call of a `Worker` is one request on a private pipe (`verifier.sandbox.wire`, never pickle).  A call
+that passes its timeout gets SIGKILL on the worker's whole process group, its PID namespace and its
+cgroup, whichever the system has (`verifier.sandbox.isolation`); the next call starts a fresh worker and loads
+the source again.  The worker runs in an empty temporary directory that holds a copy of the source,
+with a scrubbed environment, the resource limits of `Limits`, and where the system allows, no
+network, a private read-only root file system and the user ``nobody`` (`verifier.sandbox.confine`).
+
+Example::
+
+    with open_executor("submissions/alice.ipynb") as ex:
+        if ex.load().ok and ex.has_function("sigmoid"):
+            out = ex.call("sigmoid", np.linspace(-5, 5, 11))
+            out.status, out.value
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+from verifier.sandbox import isolation, wire
+from verifier.sandbox.loader import is_module_spec, split_spec
+from verifier.sandbox.outcomes import (
+    CallOutcome,
+    CandidateError,
+    Limits,
+    LoadOutcome,
+    _call_outcome,
+    _error,
+    _failed_call,
+    _warnings,
+    describe_exit_status,
+)
+
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+# ------------------------------------------------------------------------------------------- worker
+
+
+class _Died(Exception):
+    def __init__(self, status: str, error: CandidateError):
+        super().__init__(str(error))
+        self.status, self.error = status, error
+
+
+class _TimedOut(Exception):
+    pass
+
+
+def _death(returncode: int | None, when: str) -> _Died:
+    """How the worker process ended, as the exception that carries its call status and error."""
+    status, error = describe_exit_status(returncode, when)
+    return _Died(status, error)
+
+
+class Worker:
+    """An untrusted source loaded in its own process.
+
+    - `source`: a path to a ``.py`` or ``.ipynb`` file, optionally ``"path::name"`` (the name is kept
+      as `function_name`), or an importable ``"module"`` / ``"module:attr"`` spec.
+    - `call_timeout`, `load_timeout`: wall-clock seconds before the worker is killed.
+    - `limits`: resource limits of the worker process.
+    A Worker is a context manager; `close` kills the process and removes its directory.
+    """
+
+    def __init__(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        call_timeout: float = 5.0,
+        load_timeout: float = 20.0,
+        limits: Limits = Limits(),
+    ):
+        if not isinstance(source, (str, os.PathLike)):
+            raise TypeError(f"source={source!r}: pass a path, 'path::name' or 'module:attr' string")
+        for name, value in (("call_timeout", call_timeout), ("load_timeout", load_timeout)):
+            if not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f"{name}={value!r}: pass a positive number of seconds")
+        if not isinstance(limits, Limits):
+            raise TypeError(f"limits={limits!r}: pass a verifier.sandbox.Limits")
+        text, self.function_name = split_spec(os.fspath(source))
+        self.source = text if is_module_spec(text) else os.path.abspath(text)
+        self.call_timeout = float(call_timeout)
+        self.load_timeout = float(load_timeout)
+        self.limits = limits
+        self.starts = 0  # processes started so far
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._requests: Any = None
+        self._replies: Any = None
+        self._tmp: str | None = None
+        self._copy: str | None = None
+        self._load: LoadOutcome | None = None
+        self._status: Any = None  # the PID namespace's init reports the worker's wait status here
+        self._cgroup: isolation.PidsCgroup | None = None
+        self.isolation: tuple[str, ...] = ()  # the layers the last worker reported
+
+    # -- public interface
+
+    def load(self) -> LoadOutcome:
+        """Import the source in a worker (once; later calls return the first outcome)."""
+        if self._load is None:
+            self._load = self._start_and_load()
+        return self._load
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        """Call function `name` of the source with wire values; never raises for what the candidate does.
+
+        Arguments that cannot cross the wire raise wire.WireError (a bug in the caller).
+        """
+        body = wire.encode(
+            {
+                "op": "call",
+                "name": str(name),
+                "args": list(args),
+                "kwargs": kwargs,
+                "cpu_seconds": self.limits.cpu_seconds,
+            }
+        )
+        failed = self._ensure_loaded()
+        if failed is not None:
+            return failed
+        start = time.perf_counter()
+        try:
+            reply = self._request(body, self.call_timeout)
+            return _call_outcome(reply)
+        except _TimedOut:
+            return _failed_call(
+                "timeout",
+                CandidateError("Timeout", f"did not return within {self.call_timeout:g} s"),
+                time.perf_counter() - start,
+            )
+        except _Died as died:
+            return _failed_call(died.status, died.error, time.perf_counter() - start)
+
+    def has_function(self, name: str) -> bool:
+        """Whether the loaded source defines a callable `name` (False when it did not load)."""
+        return bool(self._query({"op": "has", "name": str(name)}, False))
+
+    def functions(self) -> tuple[str, ...]:
+        """Names of the public callables the source defines itself, sorted."""
+        names = self._query({"op": "functions"}, [])
+        return tuple(n for n in names if type(n) is str)
+
+    def close(self) -> None:
+        """Stop the worker process and remove its directory.  Safe to call twice."""
+        self._stop()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self._stop()
+        except Exception:
+            pass
+
+    def __repr__(self) -> str:
+        return f"Worker({self.source!r}, call_timeout={self.call_timeout:g})"
+
+    # -- process management
+
+    def _query(self, msg: dict[str, Any], default: Any) -> Any:
+        if self._ensure_loaded() is not None:
+            return default
+        try:
+            return self._request(wire.encode(msg), self.call_timeout).get("value", default)
+        except (_TimedOut, _Died):
+            return default
+
+    def _ensure_loaded(self) -> CallOutcome | None:
+        """Have a live worker with the source loaded; else the CallOutcome that stands for the failure."""
+        if self._load is not None and not self._load.ok:
+            return _failed_call(self._load.status, self._load.error, 0.0, self._load.stdout)
+        if self._proc is not None:
+            return None
+        # First use, or the worker was killed or died during an earlier call: start afresh.
+        outcome = self._start_and_load()
+        if self._load is None:
+            self._load = outcome
+        if outcome.ok:
+            return None
+        return _failed_call(outcome.status, outcome.error, 0.0, outcome.stdout)
+
+    def _start_and_load(self) -> LoadOutcome:
+        self._stop()
+        start = time.perf_counter()
+        try:
+            self._spawn()
+            reply = self._request(
+                wire.encode(
+                    {
+                        "op": "load",
+                        "source": self._copy or self.source,
+                        "output_cap": self.limits.output_bytes,
+                        "limits": {
+                            "address_space": self.limits.address_space,
+                            "open_files": self.limits.open_files,
+                            "file_size": self.limits.file_size,
+                            "processes": self.limits.processes,
+                        },
+                        "isolation_requested": isolation.requested(),
+                    }
+                ),
+                self.load_timeout,
+            )
+        except _TimedOut:
+            return LoadOutcome(
+                False,
+                CandidateError("Timeout", f"loading did not finish within {self.load_timeout:g} s"),
+                "",
+                time.perf_counter() - start,
+                status="timeout",
+            )
+        except _Died as died:
+            return LoadOutcome(False, died.error, "", time.perf_counter() - start, status=died.status)
+        layers = reply.get("isolation")
+        if type(layers) is list and all(type(x) is str for x in layers):
+            self.isolation = tuple(layers)
+            _note_layers(self.isolation)
+        error = _error(reply.get("error"))
+        ok = bool(reply.get("ok")) and error is None
+        status = "ok" if ok else ("exited" if error is not None and error.type == "SystemExit" else "raised")
+        if not ok:
+            self._stop()
+        return LoadOutcome(
+            ok,
+            error,
+            str(reply.get("stdout", "")),
+            float(reply.get("elapsed", 0.0)),
+            _warnings(reply.get("warnings")),
+            status,
+            self.isolation,
+        )
+
+    def _spawn(self) -> None:
+        # TMP/work: the worker's directory (the only writable place it sees); TMP/root: where its
+        # private root is built; TMP/.worker-stderr: the worker's own stderr, out of its sight.
+        self._tmp = tempfile.mkdtemp(prefix="verifier-worker-")
+        workdir = os.path.join(self._tmp, "work")
+        os.mkdir(workdir)
+        os.mkdir(os.path.join(self._tmp, "root"))
+        self._copy = None
+        if not is_module_spec(self.source) and os.path.isfile(self.source):
+            # The candidate sees a copy of its own source and nothing else of the submissions folder.
+            self._copy = os.path.join(workdir, os.path.basename(self.source))
+            shutil.copyfile(self.source, self._copy)
+        ids = isolation.unprivileged_ids()
+        if ids is not None:
+            os.chmod(self._tmp, 0o711)
+            os.chown(workdir, *ids)
+        self._cgroup = isolation.PidsCgroup.create(self.limits.processes)
+        env = isolation.worker_environment(workdir, _PACKAGE_ROOT)
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        st_r, st_w = os.pipe()
+        config = isolation.worker_config(workdir, os.path.join(self._tmp, "root"), st_w, self._cgroup)
+        argv = isolation.worker_command(
+            [sys.executable, "-s", "-m", "verifier.sandbox.worker", str(req_r), str(rep_w), json.dumps(config)]
+        )
+        stderr_path = os.path.join(self._tmp, ".worker-stderr")
+        try:
+            with open(stderr_path, "wb") as stderr:
+                self._proc = subprocess.Popen(
+                    argv,
+                    pass_fds=(req_r, rep_w, st_w),
+                    cwd=workdir,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    start_new_session=True,
+                    close_fds=True,
+                )
+        finally:
+            os.close(req_r)
+            os.close(rep_w)
+            os.close(st_w)
+        self._requests = open(req_w, "wb", buffering=0)
+        self._replies = open(rep_r, "rb", buffering=0)
+        self._status = open(st_r, "rb", buffering=0)
+        self.starts += 1
+
+    def _request(self, body: bytes, timeout: float) -> dict[str, Any]:
+        """Send one request and wait for its reply; _TimedOut / _Died leave the worker stopped."""
+        try:
+            wire.send_body(self._requests, body)
+            reply = wire.recv(self._replies, wire.MAX_REPLY_BYTES, timeout=timeout)
+        except wire.WireTimeout:
+            self._stop()
+            raise _TimedOut() from None
+        except (wire.WireError, OSError):  # closed, broken pipe, or garbage on the channel
+            raise self._died() from None
+        if type(reply) is not dict:
+            raise self._died() from None
+        return reply
+
+    def _worker_status(self, timeout: float) -> int | None:
+        """The wait status the PID namespace's init reported for the worker (as a returncode), or None."""
+        if self._status is None:
+            return None
+        try:
+            if not select.select([self._status], [], [], timeout)[0]:
+                return None
+            text = self._status.read(64)
+            return int(text.decode().strip()) if text and text.strip() else None
+        except (OSError, ValueError):
+            return None
+
+    def _died(self) -> _Died:
+        proc = self._proc
+        returncode = self._worker_status(1.0)
+        if proc is not None and returncode is None:
+            try:
+                returncode = proc.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                returncode = None
+        died = _death(returncode, "during the call" if self._load is not None else "while loading")
+        if returncode is not None and returncode > 0 and self._load is None:
+            tail = self._stderr_tail()
+            if tail:
+                died = _Died(died.status, CandidateError(died.error.type, died.error.message, tail))
+        self._stop()
+        return died
+
+    def _stderr_tail(self) -> str:
+        try:
+            with open(os.path.join(self._tmp or "", ".worker-stderr"), "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(f.tell() - 4000, 0))
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            try:  # the whole session: the worker and anything the candidate started
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                proc.wait(timeout=5.0)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        cgroup, self._cgroup = self._cgroup, None
+        if cgroup is not None:  # whatever left the process group: setsid, double fork
+            cgroup.remove()
+        for f in (self._requests, self._replies, self._status):
+            if f is not None:
+                try:
+                    f.close()
+                except OSError:
+                    pass
+        self._requests = self._replies = self._status = None
+        tmp, self._tmp = self._tmp, None
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+_last_layers: tuple[str, ...] | None = None
+
+
+def _note_layers(layers: tuple[str, ...]) -> None:
+    global _last_layers
+    _last_layers = tuple(layers)
+
+
+def active_layers(refresh: bool = False) -> list[str]:
+    """The isolation layers the workers of this process get: those the last worker reported, or
+    those of a probe worker started now (`refresh` forces the probe)."""
+    if _last_layers is None or refresh:
+        with Worker("math", load_timeout=30) as probe:
+            probe.load()
+    return list(_last_layers or ())

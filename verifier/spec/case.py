@@ -1,0 +1,106 @@
+"""``Case``: the canonical inputs of one example, frozen, with its exact logits cached on itself.
+
+Pointwise targets read ``z`` (logits) or ``f`` (probabilities) and maybe ``y``; problem targets read
+``X`` (m, n), ``y`` (m,), ``w`` (n,), ``b`` and ``lam``.  ``y_encoding`` says how the labels are
+handed to the candidate ("float", "int" or "bool"); the values in ``y`` are always 0/1 floats (or soft
+labels in [0, 1]).  A case never changes: ``replace`` makes a new one (without the cached logits).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Any
+
+import numpy as np
+
+import reference
+
+INPUT_NAMES = ("X", "y", "w", "b", "lam", "z", "f")
+ENCODINGS = ("float", "int", "bool")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Case:
+    """One example's canonical inputs (None where the target has no such input).
+
+    The arrays are typed ``Any``: each is an ndarray, or None for a target without that input, and
+    code reaches only the inputs its target declares (``Target.inputs``)."""
+
+    X: Any = None  # (m, n) ndarray
+    y: Any = None  # (m,) float ndarray of 0/1 (or soft) labels
+    w: Any = None  # (n,) ndarray
+    b: Any = None  # float
+    lam: float = 0.0
+    z: Any = None  # ndarray of logits
+    f: Any = None  # ndarray of probabilities
+    y_encoding: str = "float"
+
+    def __post_init__(self) -> None:
+        if self.y_encoding not in ENCODINGS:
+            raise ValueError(f"y_encoding={self.y_encoding!r}; use one of {ENCODINGS}")
+
+    # -- access by input name (targets list their inputs by name)
+    def __getitem__(self, name: str) -> Any:
+        if name not in INPUT_NAMES:
+            raise KeyError(name)
+        value = getattr(self, name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return name in INPUT_NAMES and getattr(self, str(name)) is not None
+
+    def replace(self, **changes: Any) -> Case:
+        """A new case with some inputs replaced (its logits computed afresh when asked for)."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def is_problem(self) -> bool:
+        return self.X is not None
+
+    @property
+    def m(self) -> int:
+        """Number of examples (rows of X)."""
+        return int(np.shape(self.X)[0])
+
+    @property
+    def n(self) -> int:
+        """Number of features (columns of X)."""
+        return int(np.shape(self.X)[1])
+
+    @functools.cached_property
+    def exact_logits(self) -> np.ndarray:
+        """Exact z = Xw + b (object array of mpf), computed once per case."""
+        return reference.logits(self.X, self.w, self.b)
+
+    def plain(self) -> dict[str, Any]:
+        """The inputs as plain data for reports (exact floats); ``y_encoding`` only when not "float"."""
+        out: dict[str, Any] = {}
+        for name in INPUT_NAMES:
+            value = getattr(self, name)
+            if value is None or (name == "lam" and not self.is_problem):
+                continue
+            out[name] = value.tolist() if isinstance(value, np.ndarray) else value
+        if self.y_encoding != "float":
+            out["y_encoding"] = self.y_encoding
+        return out
+
+    @classmethod
+    def from_plain(cls, inputs: dict[str, Any], dtype: Any = np.float64) -> Case:
+        """Inverse of ``plain``: arrays of ``dtype`` for X, w, z and f; float labels; floats b and lam."""
+        kw: dict[str, Any] = {}
+        for k, v in inputs.items():
+            if k in ("X", "w", "z", "f"):
+                kw[k] = np.asarray(v, dtype=np.float64).astype(dtype)
+            elif k == "y":
+                kw[k] = np.asarray(v, dtype=np.float64)
+            elif k in ("b", "lam"):
+                kw[k] = float(v)  # "inf" and "nan" (JSON's stand-ins) read back as floats too
+            elif k == "y_encoding":
+                kw[k] = str(v)
+        X = kw.get("X")
+        if X is not None and X.ndim == 1:
+            kw["X"] = X.reshape(len(kw.get("y", X)), -1)
+        return cls(**kw)

@@ -1,0 +1,16 @@
+import numpy as np
+from gradientFunction import gradientFunction
+
+
+def gradientFunctionReg(theta, X, y, Lambda):
+    """
+    Compute the gradient for logistic regression with regularization
+    """
+    m = len(y)   # number of training examples
+
+# ====================== YOUR CODE HERE ======================
+# Instructions: Compute the gradient of a particular choice of theta.
+
+# =============================================================
+    grad = 0
+    return grad

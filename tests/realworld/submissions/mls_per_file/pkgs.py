@@ -1,0 +1,3 @@
+import numpy as np
+import copy
+import math

@@ -1,0 +1,1 @@
+../some_other_student/helper.py

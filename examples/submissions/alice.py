@@ -29,3 +29,7 @@ def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
     m = X.shape[0]
     dj_db, dj_dw = compute_gradient_logistic(X, y, w, b)
     return dj_db, dj_dw + lambda_ / m * w
+
+
+def predict(X, w, b):
+    return (X @ w + b >= 0).astype(int)

@@ -49,3 +49,8 @@ def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
     for j in range(n):
         dj_dw[j] = dj_dw[j] + (lambda_ / m) * w[j]
     return dj_db, dj_dw
+
+
+def predict(X, w, b):
+    p = sigmoid(X @ w + b)
+    return (p >= 0.5) * 1

@@ -18,3 +18,7 @@ def compute_cost_logistic_reg(X, y, w, b, lambda_=1):
 def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
     dj_db, dj_dw = compute_gradient_logistic(X, y, w, b)
     return dj_db, dj_dw + lambda_ / X.shape[0] * w
+
+
+def predict(X, w, b):
+    return sigmoid(X @ w + b)  # the probabilities, not the labels

@@ -24,3 +24,12 @@ def compute_cost_logistic_reg(X, y, w, b, lambda_=1):
 def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
     dj_db, dj_dw = compute_gradient_logistic(X, y, w, b)
     return dj_db, dj_dw + lambda_ * w
+
+
+def predict(X, w, b):
+    m = X.shape[0]
+    p = np.zeros(m)
+    for i in range(m):
+        if sigmoid(np.dot(X[i], w) + b) > 0.5:
+            p[i] = 1
+    return p

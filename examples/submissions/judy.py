@@ -26,3 +26,7 @@ def compute_cost_logistic_reg(X, y, w, b, lambda_=1):
 def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
     dj_db, dj_dw = compute_gradient_logistic(X, y, w, b)
     return dj_db, dj_dw + lambda_ / len(y) * w
+
+
+def predict(X, w, b):
+    return (sigmoid(X @ w + b) > 0.6).astype(int)  # a threshold of her own

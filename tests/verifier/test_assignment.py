@@ -41,6 +41,7 @@ def test_mls_assignment_names_the_lab_functions():
         "compute_gradient_logistic",
         "compute_cost_logistic_reg",
         "compute_gradient_logistic_reg",
+        "predict",
     ]
     assert a.tasks[3].lam > 0 and a.tasks[3].convention == "mls"
 

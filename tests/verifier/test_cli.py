@@ -37,7 +37,7 @@ def test_a_correct_function_exits_0_and_writes_the_json(tmp_path):
     assert proc.returncode == ExitCode.OK, proc.stdout + proc.stderr
     assert "PASSED" in proc.stdout
     data = json.loads(out.read_text())
-    assert data["verdict"] == "pass" and data["seed"] == 3 and data["schema"] == "1.0"
+    assert data["verdict"] == "pass" and data["seed"] == 3 and data["schema"] == "1.1"
     assert {c["id"] for c in data["checks"]} >= {"correctness.benign", "stability.overflow", "contract.pure"}
     assert Result.from_json(data).passed
 
@@ -71,7 +71,28 @@ def test_a_wrong_function_exits_1_and_shows_the_counterexample(tmp_path):
     "args, needle",
     [
         (["check", "no_such_file.py", "--target", "gradient"], "no such file"),
-        (["check", "{corpus}", "--target", "gradient"], "is a folder"),
+        (["check", "{corpus}/../../docs", "--target", "gradient"], "no .py or .ipynb"),
+        (["check", "{corpus}/correct_expit.py", "--target", "cost", "--signature", "X, y, w, b -> grad"], "two parts"),
+        (["check", "{corpus}/correct_expit.py", "--target", "cost", "--signature", "X, w, b -> J"], "needs the labels"),
+        (
+            [
+                "check",
+                "{corpus}/correct_expit.py",
+                "--target",
+                "cost",
+                "--lambda",
+                "1",
+                "--signature",
+                "X, y, w, b -> J",
+            ],
+            "has no lam",
+        ),
+        (["check", "{corpus}/correct_expit.py", "--target", "sigmoid", "--reduction", "sum"], "has none"),
+        (["check", "{corpus}/correct_expit.py", "--target", "sigmoid", "--labels", "float,text"], "labels="),
+        (
+            ["check", "{corpus}/correct_expit.py", "--target", "sigmoid", "--support", "/no/such/utils.py"],
+            "no such file",
+        ),
         (["check", "{corpus}/manifest.toml", "--target", "gradient"], "expected a .py or .ipynb"),
         (["check", "{corpus}/correct_expit.py", "--target", "gradientt"], "invalid choice"),
         (["check", "{corpus}/correct_expit.py", "--target", "sigmoid", "--lambda", "1"], "takes no lambda"),

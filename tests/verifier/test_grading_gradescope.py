@@ -69,7 +69,8 @@ def test_the_seed_derives_from_the_submitters(tmp_path):
     run(root)
     data = json.loads((root / "results" / "results.json").read_text())
     assert f"Seed {derive_seed(8, 'a@x.org,b@x.org')}" in data["output"]
-    assert data["score"] == 3.0  # sigmoid 2 + purity 1; the gradient's sign is wrong
+    # sigmoid 2; the gradient's sign is wrong, so it agrees nowhere and its passing purity check earns nothing
+    assert data["score"] == 2.0
     failed = [t for t in data["tests"] if t["status"] == "failed"]
     assert len(failed) == 1 and "Smallest failing input" in failed[0]["output"]
 

@@ -204,12 +204,14 @@ def test_grades_csv_one_row_per_submission_one_column_per_task():
         failed_grade(Submission("-carol", (), "c"), ASSIGNMENT, "=cmd|' /C calc'!A0"),
     ]
     rows = list(csv.reader(io.StringIO(grades_csv(grades, ASSIGNMENT))))
-    assert rows[0] == ["submission", "gradient", "total", "max_score", "verdict", "seed", "error"]
+    header = ["submission", "gradient", "gradient assessment", "total", "max_score", "verdict", "seed", "error"]
+    assert rows[0] == header
     assert len(rows) == 4
     assert rows[1][0].startswith("'=HYPERLINK")
-    assert rows[1][1:5] == ["4", "4", "6", "fail"]
+    assert rows[1][1:6] == ["4", grades[0].tasks[0].assessment, "4", "6", "fail"]
     assert rows[2][0] == "bob"
-    assert rows[3][0] == "'-carol" and rows[3][-1].startswith("'=cmd") and rows[3][4] == "error"
+    assert rows[3][0] == "'-carol" and rows[3][-1].startswith("'=cmd") and rows[3][5] == "error"
+    assert rows[3][2] == "broken"  # a submission whose grading failed could not be judged
     for row in rows[1:]:
         for cell in (row[0], row[-1]):
             assert not cell.startswith(("=", "+", "-", "@"))

@@ -15,8 +15,13 @@ from verifier.spec.checks import CHECKS
 from verifier.spec.conventions import CONVENTIONS
 from verifier.spec.envelopes import STANDARDS
 from verifier.spec.formats import FORMATS
+from verifier.spec.forms import PENALTIES, REDUCTIONS
 from verifier.spec.profiles import PROFILES
 from verifier.spec.targets import TARGETS
+
+
+def _encodings(text: str) -> tuple[str, ...]:
+    return tuple(e.strip() for e in text.split(",") if e.strip())
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,9 @@ class CheckCommand:
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
         p.add_argument(
-            "path", metavar="PATH[::NAME]", help="a .py or .ipynb file, optionally ::FUNCTION, or module:attr"
+            "path",
+            metavar="PATH[::NAME]",
+            help="a .py or .ipynb file or a submission folder, optionally ::FUNCTION, or module:attr",
         )
         p.add_argument(
             "--target",
@@ -57,6 +64,36 @@ class CheckCommand:
         p.add_argument("--soft-labels", action="store_true", help="also draw soft labels in [0, 1]")
         p.add_argument("--fail-fast", action="store_true", help="stop at the first failing check")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+        g = p.add_argument_group("how the function is called (docs/signatures.md)")
+        g.add_argument(
+            "--signature", metavar="SIG", help='e.g. "theta, X1, y, lam -> J, grad" (default: the convention\'s)'
+        )
+        g.add_argument(
+            "--reduction", choices=list(REDUCTIONS), default="mean", help="mean (default) or sum of the losses"
+        )
+        g.add_argument(
+            "--penalty",
+            choices=list(PENALTIES),
+            default="lam/(2m)",
+            help="the L2 penalty's factor in front of ||w||^2 (default lam/(2m))",
+        )
+        g.add_argument("--penalize-intercept", action="store_true", help="the penalty includes b (theta[0])")
+        g.add_argument(
+            "--labels",
+            type=_encodings,
+            metavar="ENC[,ENC]",
+            help="label encodings the function is given: float, int, bool (default float,int)",
+        )
+        g.add_argument(
+            "--support",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="a course file or folder copied next to the submission (repeatable)",
+        )
+        g.add_argument(
+            "--preamble", default="", metavar="CODE", help='code run before the submission, e.g. "import numpy as np"'
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         from verifier.checking import check
@@ -77,6 +114,13 @@ class CheckCommand:
             soft_labels=args.soft_labels,
             fail_fast=args.fail_fast,
             progress=progress_printer(args.quiet),
+            signature=args.signature,
+            reduction=args.reduction,
+            penalty=args.penalty,
+            penalize_intercept=args.penalize_intercept,
+            labels=args.labels,
+            support=args.support,
+            preamble=args.preamble,
         )
         print(summarize(result))
         if json_path is not None:

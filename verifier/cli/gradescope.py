@@ -40,7 +40,7 @@ def run_autograder(assignment_path: str, submission_dir: str, results_dir: str) 
     except OSError as exc:
         raise UsageError(f"--results {results}: cannot create the folder ({exc.strerror})") from None
     name = submission_name(submission)
-    sub = Submission(name, tuple(sources_in(submission, assignment.files)), slugify(name))
+    sub = Submission(name, tuple(sources_in(submission, assignment.files)), slugify(name), submission)
     try:
         with tempfile.TemporaryDirectory(prefix="verifier-gradescope-") as work:
             run = grade_many([sub], assignment, work, jobs=1, progress=None, views=SUBMISSION_REPORTS)

@@ -44,10 +44,14 @@ CATALOG: tuple[Mistake, ...] = (
     _M(
         "load-error",
         "setup",
-        "the submission raises while it is imported",
-        "Importing the file ran code that raised (a missing module, a name used before it is defined, a "
-        "call at top level that fails).",
-        "Keep top-level code to imports and definitions; run the file on its own to see the error.",
+        "the submission (or what the function needs of it) cannot be loaded",
+        "The submission could not be read or run at all (it ended the process while being imported, is not "
+        "readable text or a valid notebook, or the graded file is a link), or a top-level statement the "
+        "function depends on failed while loading: an import of a module that was not handed in, a data "
+        "file that is not there (failing top-level statements are skipped with a note; only the functions "
+        "that need what they define fail).",
+        "Read the error: it names the statement and the line.  Hand in the helper modules your code imports, "
+        "keep sys.exit() out of top-level code, and compute inside the function what it needs.",
     ),
     _M(
         "missing-function",
@@ -55,6 +59,15 @@ CATALOG: tuple[Mistake, ...] = (
         "the function is not defined",
         "No function with the expected name exists in the submission.",
         "Check the spelling and that the function is defined at top level, not inside another function.",
+    ),
+    _M(
+        "signature-mismatch",
+        "setup",
+        "the function does not take the assignment's arguments",
+        "The function's parameters are not the ones the assignment calls it with (their number, or their "
+        "order as their names tell), so its results cannot be judged.",
+        "Compare your function's parameters with the call the assignment documents; the message shows both "
+        "and, when the names tell, the signature that matches your order.",
     ),
     # ------------------------------------------------------------------ contract
     _M(

@@ -29,6 +29,10 @@ def setup(result: Result) -> Candidate | None:
             return Candidate(
                 "missing-function", 1.0, c.message[0].upper() + c.message[1:] + ".", {"error": c.message}, {c.id}
             )
+        if c.id == "contract.signature":
+            return Candidate(
+                "signature-mismatch", 1.0, c.message[0].upper() + c.message[1:], {"error": c.message}, {c.id}
+            )
     return None
 
 
@@ -144,17 +148,28 @@ def _raises(failing: dict, seen: list[Seen]) -> Candidate | None:
     hit = [s for s in seen if s.obs.status in ("raised", "timeout", "exited", "killed") and s not in shape_raises]
     if not hit:
         return None
-    s = hit[0]
+    # name the case of a failing check when there is one: the report prints that counterexample beside it
+    s = next((t for t in hit if t.check), hit[0])
     checks = {t.check for t in hit if t.check}
     checks |= {cid for cid, c in failing.items() if any(w in c.message for w in _FAILURE_WORDS)}
+    first = s.obs.error.splitlines()[0] if s.obs.error else ""
+    if "would have been defined by" in first:  # a name a failed top-level statement should have bound
+        return Candidate(
+            "load-error",
+            0.95,
+            f"The function needs something that failed while the submission was loading: {first}.",
+            {"error": s.obs.error},
+            checks,
+        )
     what = {
-        "raised": "raised " + s.obs.error.splitlines()[0] if s.obs.error else "raised",
+        "raised": "raised " + first if first else "raised",
         "timeout": "did not finish within the time limit",
     }.get(s.obs.status, f"ended the process ({s.obs.error})")
+    where = f"on the counterexample of {s.check}" if s.check else f"on the case with {shape_words(s.case)}"
     return Candidate(
         "raises",
         0.9,
-        f"The function {what} on the case with {shape_words(s.case)}.",
+        f"The function {what} {where}.",
         {"case": s.label, "error": s.obs.error, "traceback": s.obs.traceback[-2000:]},
         checks,
     )

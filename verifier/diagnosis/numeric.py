@@ -313,9 +313,13 @@ def cancellation(target: Target, points: list[Point], fmt: Format) -> Finding | 
     if any(b < a / CANCEL_DROP for a, b in zip(ulps, ulps[1:]) if math.isfinite(a) and math.isfinite(b)):
         return None
     zmin = abs(after[0].z)
+    finite = [p for p in after if math.isfinite(p.ulps)]
+    last = finite[-1] if finite else after[0]
     detail = (
         f"the result loses accuracy for z {'>' if side > 0 else '<'} {side * zmin:g} (error {after[0].ulps:.3g} ulps "
-        f"at z = {after[0].z:g}, growing to {after[-1].ulps:.3g} ulps at z = {after[-1].z:g}) although it stays finite"
+        f"at z = {after[0].z:g}"
+        + (f", growing to {last.ulps:.3g} ulps at z = {last.z:g}" if last is not after[0] else "")
+        + ") although it stays finite"
     )
     if any(np.all(np.asarray(v) == 0) for p in after for v in (p.actual or {}).values()):
         detail += "; it becomes exactly 0 where the true value is tiny but not zero"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from verifier.spec.case import Case
 from verifier.spec.formats import Format
+from verifier.spec.forms import DEFAULT_FORM, ProblemForm
 from verifier.spec.profiles import Profile
 from verifier.spec.targets import Target
 
@@ -26,8 +28,15 @@ class Perf:
         self.__init__()  # type: ignore[misc]
 
 
+DEFAULT_LABELS = ("float", "int")  # label encodings drawn unless an assignment asks for others
+
+
 @dataclass(frozen=True)
 class RunConfig:
+    """What one run judges: the target (restricted to the components the signature returns), the
+    format, standard, profile and seed, lambda, and the problem as the candidate sees it (``form``,
+    ``bias``: False for a model without b, ``labels``: the label encodings it is given)."""
+
     target: Target
     fmt: Format
     standard: str
@@ -37,3 +46,15 @@ class RunConfig:
     soft_labels: bool = False
     progress: Callable[[str], None] | None = None
     perf: Perf | None = None  # where the time goes, when a caller wants to know (benchmarks/check.py)
+    form: ProblemForm = DEFAULT_FORM
+    bias: bool = True
+    labels: tuple[str, ...] = DEFAULT_LABELS
+
+    def adapt(self, case: Case) -> Case:
+        """A drawn canonical case as this run's candidate sees it: its form, and without b for a model
+        without bias (the same logits: b moves into a column of ones)."""
+        if not case.is_problem:
+            return case
+        if case.form != self.form:
+            case = case.replace(form=self.form)
+        return case if self.bias else case.without_bias()

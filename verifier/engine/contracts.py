@@ -69,7 +69,7 @@ def _labels(cfg: RunConfig, cand: BoundCandidate, case: Case, obs: Observation, 
 
 def _pure(cfg: RunConfig, cand: BoundCandidate, case: Case, obs: Observation, state: State) -> Finding | None:
     if obs.mutated:
-        return Finding(f"the function modified its input {_argument_names(cfg, obs.mutated)} in place", case)
+        return Finding(f"the function modified its input {_argument_names(cfg, cand, obs.mutated)} in place", case)
     return None
 
 
@@ -109,7 +109,7 @@ CONTRACTS: dict[str, Contract] = {
 
 
 def _draw_cases(cfg: RunConfig, check: Check) -> list[Case]:
-    strategy = strategies.cases(cfg.target, "benign", cfg.fmt, cfg.lam, cfg.soft_labels)
+    strategy = strategies.cases(cfg.target, "benign", cfg.fmt, cfg.lam, cfg.soft_labels, cfg.labels)
     drawn: list[Case] = []
 
     @hseed(check_seed(cfg.seed, check.id))
@@ -123,7 +123,7 @@ def _draw_cases(cfg: RunConfig, check: Check) -> list[Case]:
     )
     @given(strategy)
     def collect(case: Case) -> None:
-        drawn.append(case)
+        drawn.append(cfg.adapt(case))
 
     with reproducible_generation():
         collect()
@@ -160,11 +160,13 @@ def run_contract(cfg: RunConfig, check: Check, cand: BoundCandidate) -> CheckRes
     ce = None
     if found is not None and bad_obs is not None:
         ce = Counterexample(inputs=found.case.plain(), expected={}, actual={"raw": to_plain(bad_obs.raw)})
+    unjudged = found is None and bool(problem)  # never returned: nothing could be judged
     return CheckResult(
         id=check.id,
         tier=check.tier,
         title=check.title,
         passed=not problem,
+        status="passed" if not problem else ("error" if unjudged else "failed"),
         message=problem or f"held on {state.examples} cases",
         examples=state.examples,
         counterexample=ce,
@@ -172,6 +174,7 @@ def run_contract(cfg: RunConfig, check: Check, cand: BoundCandidate) -> CheckRes
     )
 
 
-def _argument_names(cfg: RunConfig, mutated: tuple) -> str:
-    names = list(cfg.target.inputs) if cfg.target.pointwise else ["X", "y", "w", "b", "lambda"]
+def _argument_names(cfg: RunConfig, cand: BoundCandidate, mutated: tuple) -> str:
+    """The mutated arguments named as the signature names them (theta, X1, ycol, ...)."""
+    names = list(cand.convention.argument_names(cand.target, cfg.lam))
     return ", ".join(names[m] if isinstance(m, int) and m < len(names) else str(m) for m in mutated)

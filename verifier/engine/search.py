@@ -83,7 +83,7 @@ def describe_failure(obs: Observation) -> str:
         return f"the call did not finish within the time limit ({obs.error})"
     if obs.status == "raised":
         tb = ("\n" + obs.traceback.strip()) if obs.traceback else ""
-        return f"the function raised {obs.error}{tb}"
+        return f"the function raised {obs.error.rstrip(': ')}{tb}"
     if obs.status == "exited":
         return f"the function ended the process ({obs.error})"
     if obs.status == "killed":

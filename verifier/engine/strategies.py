@@ -22,7 +22,7 @@ from verifier.spec.case import Case
 from verifier.spec.formats import Format
 from verifier.spec.targets import Target
 
-REGIONS = ("benign", "shapes", "labels", "saturated", "overflow", "underflow", "cancellation")
+REGIONS = ("benign", "shapes", "labels", "boundary", "saturated", "overflow", "underflow", "cancellation")
 BENIGN_Z = 2.0  # benign logits: |z| <= 2, where every textbook formula is accurate
 # Overflow region: |z| from the overflow threshold of exp up to this bound (far past it, yet a float
 # whose products with moderate features stay finite).
@@ -147,7 +147,9 @@ _ENCODINGS = ("float", "int")
 
 
 @st.composite
-def pointwise_cases(draw, target: Target, region: str, fmt: Format, soft_labels: bool = False) -> Case:
+def pointwise_cases(
+    draw, target: Target, region: str, fmt: Format, soft_labels: bool = False, encodings: tuple[str, ...] = _ENCODINGS
+) -> Case:
     """A case for a pointwise target: 1-d arrays of 1 to 8 inputs from ``region``."""
     size = draw(st.integers(1, 8))
     zs = draw(st.lists(logits(region, fmt), min_size=size, max_size=size))
@@ -170,7 +172,7 @@ def pointwise_cases(draw, target: Target, region: str, fmt: Format, soft_labels:
             ys = draw(_labels(zs, soft_labels))
         inputs["y"] = np.asarray(ys, dtype=np.float64)
         if region == "labels":
-            inputs["y_encoding"] = draw(st.sampled_from(_ENCODINGS))
+            inputs["y_encoding"] = draw(st.sampled_from(encodings))
     if region == "shapes":
         shape = draw(st.sampled_from([(size,), (size, 1), (1, size)] + ([()] if size == 1 else [])))
         for k in target.inputs:
@@ -191,7 +193,9 @@ def _dims(region: str):
 
 
 @st.composite
-def problem_cases(draw, region: str, fmt: Format, lam: float = 0.0, soft_labels: bool = False) -> Case:
+def problem_cases(
+    draw, region: str, fmt: Format, lam: float = 0.0, soft_labels: bool = False, encodings: tuple[str, ...] = _ENCODINGS
+) -> Case:
     """A logistic-regression problem (X, y, w, b, lam) whose logits lie in ``region``."""
     m, n = draw(_dims(region))
     if region == "cancellation":
@@ -231,14 +235,41 @@ def problem_cases(draw, region: str, fmt: Format, lam: float = 0.0, soft_labels:
     X = X.astype(fmt.dtype).astype(np.float64)
     zf = X @ w + b
     y = np.asarray(draw(_labels([float(v) for v in zf], soft_labels)), dtype=np.float64)
-    encoding = draw(st.sampled_from(_ENCODINGS)) if region == "labels" else "float"
+    encoding = draw(st.sampled_from(encodings)) if region == "labels" else "float"
     return Case(X=X.astype(fmt.dtype), y=y, w=w.astype(fmt.dtype), b=b, lam=float(lam), y_encoding=encoding)
 
 
-def cases(target: Target, region: str, fmt: Format, lam: float = 0.0, soft_labels: bool = False):
-    """The strategy for ``target``'s canonical cases in ``region``."""
+@st.composite
+def boundary_cases(
+    draw, fmt: Format, lam: float = 0.0, soft_labels: bool = False, encodings: tuple[str, ...] = _ENCODINGS
+) -> Case:
+    """A benign problem with one example on the decision boundary: a row of zeros with b = 0 (z is
+    exactly 0), or b = -fl(x_k . w) (z is the rounding error of x_k . w, tiny and of either sign)."""
+    case = draw(problem_cases("benign", fmt, lam, soft_labels, encodings))
+    X = np.array(case.X, copy=True)
+    k = draw(st.integers(0, X.shape[0] - 1))
+    if draw(st.booleans()):
+        X[k] = 0.0
+        b = 0.0
+    else:
+        b = -float(fmt.dtype.type(np.dot(X[k], np.asarray(case.w, dtype=fmt.dtype))))
+    return case.replace(X=X, b=b)
+
+
+def cases(
+    target: Target,
+    region: str,
+    fmt: Format,
+    lam: float = 0.0,
+    soft_labels: bool = False,
+    encodings: tuple[str, ...] = _ENCODINGS,
+):
+    """The strategy for ``target``'s canonical cases in ``region``; ``encodings`` are the label
+    encodings the labels region draws from."""
     if region not in REGIONS:
         raise ValueError(f"region={region!r} is not one of {', '.join(REGIONS)}")
     if target.pointwise:
-        return pointwise_cases(target, region, fmt, soft_labels)
-    return problem_cases(region, fmt, lam, soft_labels)
+        return pointwise_cases(target, region, fmt, soft_labels, encodings)
+    if region == "boundary":
+        return boundary_cases(fmt, lam, soft_labels, encodings)
+    return problem_cases(region, fmt, lam, soft_labels, encodings)

@@ -18,11 +18,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verifier.engine.config import DEFAULT_LABELS
 from verifier.errors import UsageError
+from verifier.spec.case import ENCODINGS
 from verifier.spec.checks import CHECKS, checks_for
-from verifier.spec.conventions import CONVENTIONS
+from verifier.spec.conventions import CONVENTIONS, judged_components
 from verifier.spec.envelopes import STANDARDS
 from verifier.spec.formats import FORMATS
+from verifier.spec.forms import PENALTIES, REDUCTIONS
 from verifier.spec.profiles import PROFILES
 from verifier.spec.results import TIERS
 from verifier.spec.targets import TARGETS
@@ -40,6 +43,10 @@ _ASSIGNMENT_KEYS = {
     "submission_timeout",
     "visibility",
     "files",
+    "support",
+    "preamble",
+    "labels",
+    "require_agreement",
 }
 _TASK_KEYS = {
     "name",
@@ -52,6 +59,10 @@ _TASK_KEYS = {
     "checks",
     "split",
     "visibility",
+    "signature",
+    "reduction",
+    "penalty",
+    "penalize_intercept",
 }
 
 
@@ -70,10 +81,15 @@ class Task:
     checks: tuple[str, ...] = ()
     split: dict[str, float] = field(default_factory=dict)
     visibility: dict[str, str] = field(default_factory=dict)
+    signature: str | None = None  # how the function is called (docs/signatures.md); None: the convention's
+    reduction: str = "mean"
+    penalty: str = "lam/(2m)"
+    penalize_intercept: bool = False
+    labels: tuple[str, ...] = DEFAULT_LABELS  # the assignment's label encodings
 
     def check_ids(self) -> list[str]:
         """The ids of the checks this task runs, in catalog order."""
-        applicable = [c.id for c in checks_for(TARGETS[self.target])]
+        applicable = [c.id for c in checks_for(TARGETS[self.target], self.labels)]
         if self.checks:
             return [c for c in applicable if c in self.checks]
         return applicable
@@ -115,6 +131,10 @@ class Assignment:
     submission_timeout: float = 600.0
     visibility: str = "visible"
     files: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()  # course files copied next to every submission (absolute paths)
+    preamble: str = ""  # code run before every submission
+    labels: tuple[str, ...] = DEFAULT_LABELS
+    require_agreement: bool = True  # a task that fails every agreement check earns no points at all
     path: str = ""
 
     @property
@@ -124,6 +144,7 @@ class Assignment:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("path")
+        data["support"] = [_support_digest(p) for p in self.support]  # contents, not where they live
         return data
 
     def digest(self) -> str:
@@ -226,6 +247,8 @@ def parse_assignment(data: dict[str, Any], path: str = "<assignment>") -> Assign
         if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
             raise where.error("files", f'{files!r} must be a list of file name patterns, e.g. files = ["*.ipynb"]')
         kw["files"] = tuple(files)
+    kw.update(_parse_submission_keys(head, where, Path(path).parent))
+    labels = kw.get("labels", DEFAULT_LABELS)
 
     raw_tasks = data.get("task")
     if not raw_tasks:
@@ -234,7 +257,7 @@ def parse_assignment(data: dict[str, Any], path: str = "<assignment>") -> Assign
         raise _Where(path, "task").error(None, "write each task as a [[task]] table (double brackets)")
     tasks = []
     for i, raw in enumerate(raw_tasks, 1):
-        tasks.append(_parse_task(raw, _Where(path, f"[[task]] #{i}")))
+        tasks.append(_parse_task(raw, _Where(path, f"[[task]] #{i}"), labels))
     names = [t.name for t in tasks]
     for name in names:
         if names.count(name) > 1:
@@ -242,7 +265,86 @@ def parse_assignment(data: dict[str, Any], path: str = "<assignment>") -> Assign
     return Assignment(tasks=tuple(tasks), path=path, **kw)
 
 
-def _parse_task(raw: Any, where: _Where) -> Task:
+def _parse_submission_keys(head: dict[str, Any], where: _Where, base: Path) -> dict[str, Any]:
+    """support (paths relative to the assignment file), preamble, labels and require_agreement."""
+    kw: dict[str, Any] = {}
+    if "support" in head:
+        support = head["support"]
+        if not isinstance(support, list) or not all(isinstance(s, str) and s for s in support):
+            raise where.error("support", f'{support!r} must be a list of paths, e.g. support = ["utils.py", "data/"]')
+        paths = []
+        for s in support:
+            p = (base / s).resolve()
+            if not p.exists():
+                raise where.error("support", f"{s!r}: no such file or folder next to the assignment ({p})")
+            paths.append(str(p))
+        kw["support"] = tuple(paths)
+    if "preamble" in head:
+        preamble = head["preamble"]
+        if not isinstance(preamble, str):
+            raise where.error("preamble", 'must be a string of Python code, e.g. preamble = "import numpy as np"')
+        try:
+            compile(preamble, "<preamble>", "exec")
+        except SyntaxError as exc:
+            raise where.error("preamble", f"does not parse: {exc.msg} (line {exc.lineno})") from None
+        kw["preamble"] = preamble
+    if "labels" in head:
+        labels = head["labels"]
+        if not isinstance(labels, list) or not labels or any(e not in ENCODINGS for e in labels):
+            raise where.error(
+                "labels", f'{labels!r}: write a list of {", ".join(ENCODINGS)}, e.g. labels = ["float", "int"]'
+            )
+        kw["labels"] = tuple(dict.fromkeys(labels))
+    if "require_agreement" in head:
+        if not isinstance(head["require_agreement"], bool):
+            raise where.error("require_agreement", "write true or false")
+        kw["require_agreement"] = head["require_agreement"]
+    return kw
+
+
+def _support_digest(path: str) -> str:
+    """A name and a hash of a support file's (or folder's) contents, for the assignment hash."""
+    p = Path(path)
+    h = hashlib.sha256()
+    files = sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p]
+    for q in files:
+        h.update(str(q.relative_to(p.parent)).encode())
+        try:
+            h.update(q.read_bytes())
+        except OSError:
+            pass
+    return f"{p.name}:{h.hexdigest()[:16]}"
+
+
+def _parse_call(raw: dict[str, Any], kw: dict[str, Any], where: _Where) -> None:
+    """signature, reduction, penalty and penalize_intercept of a task, checked against its target."""
+    if "signature" in raw:
+        kw["signature"] = _check_str(raw["signature"], "signature", where)
+    if "reduction" in raw:
+        kw["reduction"] = _check_choice(raw["reduction"], list(REDUCTIONS), "reduction", where)
+    if "penalty" in raw:
+        kw["penalty"] = _check_choice(raw["penalty"], list(PENALTIES), "penalty", where)
+    if "penalize_intercept" in raw:
+        if not isinstance(raw["penalize_intercept"], bool):
+            raise where.error("penalize_intercept", "write true or false")
+        kw["penalize_intercept"] = raw["penalize_intercept"]
+    tgt = TARGETS[kw["target"]]
+    conv = CONVENTIONS[kw["convention"]]
+    lam = kw.get("lam", 0.0)
+    try:
+        sig = (
+            conv.with_signature(kw["signature"]).signature(tgt, lam) if "signature" in kw else conv.signature(tgt, lam)
+        )
+        judged_components(tgt, sig)
+    except ValueError as exc:
+        raise where.error("signature", str(exc)) from None
+    if lam and not sig.takes_lambda:
+        raise where.error("signature", f"{sig.text!r} has no lam but the task has lambda = {lam:g}; add lam")
+    if any(k in kw for k in ("reduction", "penalty", "penalize_intercept")) and not tgt.regularizable:
+        raise where.error("reduction", f"target {tgt.name!r} has no cost or gradient; remove reduction and penalty")
+
+
+def _parse_task(raw: Any, where: _Where, labels: tuple[str, ...] = DEFAULT_LABELS) -> Task:
     if not isinstance(raw, dict):
         raise where.error(None, "must be a table")
     _unknown_keys(raw, _TASK_KEYS, where)
@@ -252,6 +354,7 @@ def _parse_task(raw: Any, where: _Where) -> Task:
     kw: dict[str, Any] = {
         "target": target,
         "name": _check_str(raw.get("name", raw.get("function", target)), "name", where),
+        "labels": labels,
     }
     if any(ch in kw["name"] for ch in ',\n\r"') or kw["name"] != kw["name"].strip():
         raise where.error("name", f"{kw['name']!r}: use a name without commas, quotes or newlines (it is a CSV column)")
@@ -268,13 +371,14 @@ def _parse_task(raw: Any, where: _Where) -> Task:
     if "lambda" in raw:
         kw["lam"] = _check_number(raw["lambda"], "lambda", where)
         tgt, conv = TARGETS[target], CONVENTIONS[convention]
-        if kw["lam"] and not (tgt.regularizable and conv.supports_lambda):
+        if kw["lam"] and not (tgt.regularizable and (conv.supports_lambda or "signature" in raw)):
             raise where.error(
                 "lambda", f"target {target!r} under convention {convention!r} takes no lambda; remove the key"
             )
     if "points" in raw:
         kw["points"] = _check_number(raw["points"], "points", where)
-    applicable = [c.id for c in checks_for(TARGETS[target])]
+    _parse_call(raw, kw, where)
+    applicable = [c.id for c in checks_for(TARGETS[target], labels)]
     if "checks" in raw:
         checks = raw["checks"]
         if not isinstance(checks, list) or not checks:

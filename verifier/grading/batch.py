@@ -189,7 +189,9 @@ def grade_class(
     views: Views = NO_VIEWS,
 ) -> ClassRun:
     """Grade every submission in ``folder`` with ``jobs`` processes and write grades and ``views`` to ``out``."""
-    subs = discover(folder, assignment.files)
+    out = Path(out)
+    _prepare_out(out)
+    subs = discover(folder, assignment.files, staging=out / ".staging")
     return grade_many(subs, assignment, out, jobs, progress, on_graded, views)
 
 

@@ -1,21 +1,25 @@
-"""Finding submissions: each .py / .ipynb file of a folder is one, and so is each sub-folder.
+"""Finding submissions: each .py / .ipynb file of a class folder is one, and so is each sub-folder
+and each .zip; a class may itself be a .zip, and an LMS export is mapped back to its students.
 
-Nothing is run here: sources are read as text (``defines`` looks for ``def NAME(``).
+Nothing is run here: sources are read as text (``defines`` looks for ``def NAME(``), links are never
+followed, archives are unpacked with every unsafe entry refused (a note on the submission).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
-import json
 import re
+import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from verifier.errors import UsageError
+from verifier.grading.archives import unpack
+from verifier.grading.lms import regroup
+from verifier.sandbox.sources import SOURCE_SUFFIXES, defines, source_for, source_text, sources_in
 
-SOURCE_SUFFIXES = (".py", ".ipynb")
+__all__ = ["SOURCE_SUFFIXES", "Submission", "defines", "discover", "slugify", "source_for", "source_text", "sources_in"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class Submission:
     name: str
     sources: tuple[Path, ...]
     slug: str
+    root: Path | None = None  # the student's folder for a folder submission (its files are copied whole)
+    notes: tuple[str, ...] = ()  # entries refused while the submission was found (archive entries, links)
 
 
 def slugify(name: str) -> str:
@@ -35,73 +41,68 @@ def slugify(name: str) -> str:
     return slug[:80]
 
 
-def discover(folder: str | Path, patterns: Iterable[str] = ()) -> list[Submission]:
-    """The submissions in ``folder``: each .py / .ipynb file is one, and so is each sub-folder (all the
-    sources inside it, ordered by the first of ``patterns`` they match).  Hidden entries are skipped."""
+def _student_folder(folder: Path, staging: Path, name: str) -> tuple[Path, list[str]]:
+    """The folder to grade for one student: itself, or the contents of its only archive unpacked."""
+    entries = [p for p in folder.iterdir() if not p.name.startswith(".")] if folder.is_dir() else []
+    zips = [p for p in entries if p.suffix.lower() == ".zip" and p.is_file() and not p.is_symlink()]
+    if zips and not any(p.suffix in SOURCE_SUFFIXES for p in entries):
+        dest = staging / "archives" / slugify(name)
+        notes: list[str] = []
+        for z in zips:
+            notes += unpack(z, dest).notes
+        return dest, notes
+    return folder, []
+
+
+def _folder_submission(name: str, folder: Path, staging: Path, patterns: Iterable[str], notes: list[str]) -> Submission:
+    root, more = _student_folder(folder, staging, name)
+    return Submission(name, tuple(sources_in(root, patterns)), slugify(name), root, tuple(notes + more))
+
+
+def discover(folder: str | Path, patterns: Iterable[str] = (), staging: str | Path | None = None) -> list[Submission]:
+    """The submissions in ``folder`` (or in a .zip of the class): each .py / .ipynb file is one, and so is
+    each sub-folder and each .zip (unpacked safely, verifier/grading/archives.py); an LMS export (Canvas,
+    Moodle, Blackboard, Gradescope) is mapped back to one folder per student (verifier/grading/lms.py).
+    Hidden entries and links are skipped.  Archives and regrouped exports are written under ``staging``
+    (a new temporary folder by default)."""
     root = Path(folder)
+    patterns = list(patterns)
+    stage = Path(staging) if staging is not None else Path(tempfile.mkdtemp(prefix="verifier-staging-"))
+    class_notes: list[str] = []
+    if root.is_file() and root.suffix.lower() == ".zip":
+        unpacked = unpack(root, stage / "class")
+        class_notes = unpacked.notes
+        root = stage / "class"
+        inner = [p for p in root.iterdir() if not p.name.startswith((".", "__"))]
+        if len(inner) == 1 and inner[0].is_dir():  # a zip of one folder: the folder is the class
+            root = inner[0]
     if not root.is_dir():
-        raise UsageError(f"{root}: no such folder of submissions")
-    entries = sorted(p for p in root.iterdir() if not p.name.startswith((".", "__")))
+        raise UsageError(f"{folder}: no such folder (or .zip) of submissions")
+    entries = sorted(p for p in root.iterdir() if not p.name.startswith((".", "__")) and not p.is_symlink())
+    regrouped = regroup(entries, stage)
+    if regrouped.platform:
+        subs = [_folder_submission(n, d, stage, patterns, class_notes) for n, d in sorted(regrouped.students.items())]
+    else:
+        subs = _plain_submissions(entries, stage, patterns, class_notes)
+    slugs = [s.slug for s in subs]
+    if len(set(slugs)) != len(slugs):  # e.g. "alice" the file and "alice" the folder
+        subs = [replace(s, slug=f"{s.slug}-{i}") if slugs.count(s.slug) > 1 else s for i, s in enumerate(subs)]
+    return subs
+
+
+def _plain_submissions(entries: list[Path], stage: Path, patterns: list[str], notes: list[str]) -> list[Submission]:
     files = [p for p in entries if p.is_file() and p.suffix in SOURCE_SUFFIXES]
     stems = [p.stem for p in files]
     subs: list[Submission] = []
     for p in files:
         name = p.stem if stems.count(p.stem) == 1 else p.name
-        subs.append(Submission(name, (p,), slugify(name)))
+        subs.append(Submission(name, (p,), slugify(name), None, tuple(notes)))
     for d in (p for p in entries if p.is_dir()):
-        subs.append(Submission(d.name, tuple(sources_in(d, patterns)), slugify(d.name)))
-    slugs = [s.slug for s in subs]
-    if len(set(slugs)) != len(slugs):  # e.g. "alice" the file and "alice" the folder
-        subs = [
-            Submission(s.name, s.sources, f"{s.slug}-{i}") if slugs.count(s.slug) > 1 else s for i, s in enumerate(subs)
-        ]
+        subs.append(_folder_submission(d.name, d, stage, patterns, notes))
+    for z in (p for p in entries if p.is_file() and p.suffix.lower() == ".zip"):
+        dest = stage / "archives" / slugify(z.stem)
+        unpacked = unpack(z, dest)
+        subs.append(
+            Submission(z.stem, tuple(sources_in(dest, patterns)), slugify(z.stem), dest, tuple(notes + unpacked.notes))
+        )
     return subs
-
-
-def sources_in(folder: Path, patterns: Iterable[str] = ()) -> list[Path]:
-    """The .py / .ipynb files under ``folder`` (recursively, no hidden folders), best match first."""
-    found = [
-        p
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-        and p.suffix in SOURCE_SUFFIXES
-        and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts)
-    ]
-    patterns = list(patterns)
-
-    def rank(p: Path) -> tuple[int, int, str]:
-        hits = [i for i, pat in enumerate(patterns) if fnmatch.fnmatch(p.name, pat)]
-        return (hits[0] if hits else len(patterns), len(p.relative_to(folder).parts), str(p))
-
-    return sorted(found, key=rank)
-
-
-def _source_text(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    if path.suffix == ".ipynb":
-        try:
-            cells = json.loads(text).get("cells", [])
-            return "\n".join(
-                "".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-                for c in cells
-                if isinstance(c, dict) and c.get("cell_type") == "code"
-            )
-        except (ValueError, AttributeError):
-            return text
-    return text
-
-
-def defines(path: Path, function: str) -> bool:
-    """Whether the source text of ``path`` has ``def function(`` (read as text: nothing is run)."""
-    return re.search(rf"^[ \t]*def[ \t]+{re.escape(function)}[ \t]*\(", _source_text(path), re.M) is not None
-
-
-def source_for(sources: tuple[Path, ...], names: list[str]) -> Path | None:
-    """The first source that defines one of ``names`` (else the first source, else None)."""
-    for p in sources:
-        if any(defines(p, n) for n in names):
-            return p
-    return sources[0] if sources else None

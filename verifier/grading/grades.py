@@ -11,7 +11,7 @@ from typing import Any
 
 from verifier.spec.results import Result
 
-GRADE_SCHEMA = "grade/1"
+GRADE_SCHEMA = "grade/2"
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,11 @@ class TaskGrade:
     def passed(self) -> bool:
         return all(c.passed for c in self.checks) and not self.error
 
+    @property
+    def assessment(self) -> str:
+        """correct, fragile, wrong or broken (verifier.spec.results.assess); broken when it was not graded."""
+        return self.result.assessment if self.result is not None else "broken"
+
 
 @dataclass(frozen=True)
 class SubmissionGrade:
@@ -63,6 +68,7 @@ class SubmissionGrade:
     error: str = ""
     profile: str = ""
     versions: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what discovery did not take as it was (refused archive entries, links)
 
     @property
     def passed(self) -> bool:
@@ -90,6 +96,7 @@ class SubmissionGrade:
             "elapsed": self.elapsed,
             "error": self.error,
             "versions": self.versions,
+            "notes": list(self.notes),
             "tasks": [
                 {
                     "name": t.name,
@@ -97,6 +104,7 @@ class SubmissionGrade:
                     "source": t.source,
                     "score": t.score,
                     "max_score": t.max_score,
+                    "assessment": t.assessment,
                     "error": t.error,
                     "checks": [c.__dict__.copy() for c in t.checks],
                     "result": t.result.to_json() if t.result is not None else None,
@@ -134,4 +142,5 @@ class SubmissionGrade:
             error=data.get("error", ""),
             profile=data.get("profile", ""),
             versions=data.get("versions", {}),
+            notes=tuple(data.get("notes", ())),
         )

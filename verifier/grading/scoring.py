@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from pathlib import Path
 
 from verifier.about import versions
 from verifier.checking import check
@@ -22,6 +21,10 @@ from verifier.spec.conventions import get_convention
 from verifier.spec.results import Result
 from verifier.spec.targets import get_target
 
+NO_AGREEMENT = (
+    "passed, but earns no points: the function agrees with the exact values on none of the correctness checks "
+    "(require_agreement)"
+)
 _SETUP_CHECKS = ("contract.loads", "contract.function")
 
 
@@ -31,31 +34,57 @@ def derive_seed(assignment_seed: int, name: str) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
+def _agreement_check(check_id: str) -> bool:
+    check = CHECKS[check_id]
+    return check.tier == "correctness" and check.kind == "accuracy"
+
+
+def agrees_nowhere(task: Task, result: Result | None) -> bool:
+    """True when every agreement check of the task (correctness checks that compare values with the
+    oracle) ran and none passed: the function never agrees with the oracle (a stub, a constant, the
+    wrong formula)."""
+    if result is None:
+        return True
+    by_id = {c.id: c for c in result.checks}
+    agreement = [
+        cid for cid in task.check_ids() if CHECKS[cid].tier == "correctness" and CHECKS[cid].kind == "accuracy"
+    ]
+    return bool(agreement) and all(cid in by_id and not by_id[cid].passed for cid in agreement)
+
+
 def score_task(
-    task: Task, result: Result | None, default_visibility: str, error: str = ""
+    task: Task, result: Result | None, default_visibility: str, error: str = "", require_agreement: bool = True
 ) -> tuple[float, tuple[CheckGrade, ...]]:
     """Points of a task from its result: every check the task runs is worth ``points_for``; a check
-    missing from the result (the submission did not load, the function is absent) failed."""
+    missing from the result (the submission did not load, the function is absent) failed.  With
+    ``require_agreement``, a task that agrees with the oracle nowhere earns nothing from its other
+    checks either (a stub that returns a constant must not collect identity or contract points)."""
     by_id = {c.id: c for c in result.checks} if result is not None else {}
     setup = next((by_id[c] for c in _SETUP_CHECKS if c in by_id and not by_id[c].passed), None)
     reason = error or (setup.message if setup is not None else "the check did not run")
+    gated = require_agreement and result is not None and agrees_nowhere(task, result)
     grades = []
+    earned = 0.0  # summed before rounding: 3 x round(20/3, 6) would give 20.000001
     for cid, pts in task.points_for().items():
         c = by_id.get(cid)
         passed = bool(c is not None and c.passed)
+        message = c.message if c is not None else reason
+        if gated and passed:
+            message = NO_AGREEMENT
+        earned += pts if passed and not gated else 0.0
         grades.append(
             CheckGrade(
                 id=cid,
                 tier=CHECKS[cid].tier,
                 title=CHECKS[cid].title,
                 passed=passed,
-                points=round(pts, 6) if passed else 0.0,
+                points=round(pts, 6) if passed and not gated else 0.0,
                 max_points=round(pts, 6),
                 visibility=task.visibility_of(cid, default_visibility),
-                message=c.message if c is not None else reason,
+                message=message,
             )
         )
-    return round(sum(g.points for g in grades), 6), tuple(grades)
+    return min(round(earned, 6), task.points), tuple(grades)
 
 
 def _task_names(task: Task) -> list[str]:
@@ -64,10 +93,10 @@ def _task_names(task: Task) -> list[str]:
     return get_convention(task.convention).functions(get_target(task.target), task.lam)
 
 
-def grade_task(task: Task, sources: tuple[Path, ...], assignment: Assignment, seed: int) -> TaskGrade:
+def grade_task(task: Task, sub: Submission, assignment: Assignment, seed: int) -> TaskGrade:
     """Judge one task of one submission; an error inside the verifier becomes a zero with the reason."""
     names = _task_names(task)
-    src = source_for(sources, names)
+    src = source_for(sub.sources, names)
     if src is None:
         score, checks = score_task(task, None, assignment.visibility, "the submission has no .py or .ipynb file")
         return TaskGrade(
@@ -86,12 +115,20 @@ def grade_task(task: Task, sources: tuple[Path, ...], assignment: Assignment, se
             function=task.function,
             call_timeout=assignment.call_timeout,
             only=task.check_ids(),
+            signature=task.signature,
+            reduction=task.reduction,
+            penalty=task.penalty,
+            penalize_intercept=task.penalize_intercept,
+            labels=task.labels,
+            support=assignment.support,
+            preamble=assignment.preamble,
+            root=str(sub.root) if sub.root is not None else None,
         )
     except Exception as exc:  # a verifier fault on this submission must not stop the class
         error = f"grading this task failed: {type(exc).__name__}: {exc}"
         score, checks = score_task(task, None, assignment.visibility, error)
         return TaskGrade(task.name, names[0], str(src), score, task.points, checks, None, error)
-    score, checks = score_task(task, result, assignment.visibility)
+    score, checks = score_task(task, result, assignment.visibility, require_agreement=assignment.require_agreement)
     return TaskGrade(task.name, result.function, str(src), score, task.points, checks, result)
 
 
@@ -99,7 +136,7 @@ def grade_submission(sub: Submission, assignment: Assignment, seed: int | None =
     """Grade one submission on every task of ``assignment`` (seed derived from its name by default)."""
     seed = derive_seed(assignment.seed, sub.name) if seed is None else seed
     start = time.perf_counter()
-    tasks = tuple(grade_task(t, sub.sources, assignment, seed) for t in assignment.tasks)
+    tasks = tuple(grade_task(t, sub, assignment, seed) for t in assignment.tasks)
     return SubmissionGrade(
         submission=sub.name,
         slug=sub.slug,
@@ -113,6 +150,7 @@ def grade_submission(sub: Submission, assignment: Assignment, seed: int | None =
         elapsed=time.perf_counter() - start,
         profile=assignment.profile,
         versions={**versions(), "isolation": ", ".join(active_layers())},
+        notes=sub.notes,
     )
 
 

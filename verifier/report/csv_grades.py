@@ -1,4 +1,4 @@
-"""grades.csv: one row per submission, one column per task, the total and the verdict.
+"""grades.csv: one row per submission, a score and an assessment column per task, the total and the verdict.
 
 Text that came from a submission (its name, an error message) is neutralized against spreadsheet
 formula injection: a cell starting with =, +, -, @, tab or carriage return gets a leading apostrophe.
@@ -29,13 +29,16 @@ def grades_csv(grades: Iterable[SubmissionGrade], assignment: Assignment) -> str
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     task_names = [t.name for t in assignment.tasks]
-    w.writerow(["submission", *task_names, "total", "max_score", "verdict", "seed", "error"])
+    assessed = [f"{n} assessment" for n in task_names]
+    w.writerow(["submission", *task_names, *assessed, "total", "max_score", "verdict", "seed", "error"])
     for g in grades:
         scores = {t.name: t.score for t in g.tasks}
+        kinds = {t.name: t.assessment for t in g.tasks}
         w.writerow(
             [
                 safe_cell(g.submission),
                 *(_number(scores.get(n, 0.0)) for n in task_names),
+                *(kinds.get(n, "broken") for n in task_names),
                 _number(g.score),
                 _number(g.max_score),
                 g.verdict,

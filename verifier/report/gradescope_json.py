@@ -44,7 +44,8 @@ def gradescope_results(grade: SubmissionGrade, assignment: Assignment) -> dict[s
         passed = sum(c.passed for c in task.checks)
         where = f" ({task.function})" if task.function else ""
         lines.append(
-            f"  {task.name}{where}: {task.score:g} / {task.max_score:g}, {passed} of {len(task.checks)} checks passed"
+            f"  {task.name}{where}: {task.assessment}, {task.score:g} / {task.max_score:g}, "
+            f"{passed} of {len(task.checks)} checks passed"
         )
         if task.error and task.error != grade.error:
             lines.append(f"    {task.error}")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from verifier.report.plots import error_plot, score_histogram
 from verifier.report.render import render
 from verifier.report.snippet import reproduce
+from verifier.report.summary import ASSESSMENT_WORDS
 from verifier.report.text import diagnoses_for, short_value
 from verifier.spec.results import CheckResult, Result
 
@@ -94,6 +95,7 @@ def render_submission(grade: SubmissionGrade, assignment: Assignment) -> str:
         tasks.append(
             {
                 "grade": tg,
+                "assessment_text": ASSESSMENT_WORDS.get(tg.assessment, ""),
                 "result": tg.result,
                 "checks": checks,
                 "plot": plot,

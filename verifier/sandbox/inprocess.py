@@ -53,6 +53,20 @@ class InProcessExecutor:
     def has_function(self, name: str) -> bool:
         return name in self._functions
 
+    def parameters(self, name: str) -> tuple[str, ...] | None:
+        """The parameter names of function `name` (``*args`` as ``*args``), or None when unknown."""
+        import inspect
+
+        fn = self._functions.get(name)
+        try:
+            params = inspect.signature(fn).parameters.values() if fn is not None else None
+        except (TypeError, ValueError):
+            params = None
+        if params is None:
+            return None
+        prefix: dict[Any, str] = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+        return tuple(prefix.get(p.kind, "") + p.name for p in params)
+
     def functions(self) -> tuple[str, ...]:
         return tuple(sorted(self._functions))
 

@@ -8,6 +8,11 @@ A source is one of:
   magic are skipped; every line keeps its place, so a module line maps back to (cell, line);
 - an importable ``module`` or ``module:attr`` spec, for trusted adapters shipped with the verifier.
 
+Top-level statements run one at a time (verifier/sandbox/units.py): one that fails is skipped and
+recorded, later definitions still load.  A .py file that does not parse cannot be split into
+statements and fails to load; a notebook cell that does not parse is skipped like a failing
+statement.  An assignment's ``preamble`` (e.g. ``import numpy as np``) runs first.
+
 Cells are numbered from 1 by their position in the notebook, markdown cells included, as one counts
 them when scrolling.  Errors raised while loading become ``LoadError`` with a message that names the
 file, the cell (for notebooks), the line and the offending text.
@@ -15,6 +20,7 @@ file, the cell (for notebooks), the line and the offending text.
 
 from __future__ import annotations
 
+import ast
 import bisect
 import importlib
 import linecache
@@ -27,11 +33,14 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
+from verifier.sandbox.units import Skipped, Unit, UnitRun, run_units, units_of
+
 __all__ = ["LoadError", "LoadedSource", "format_traceback", "is_module_spec", "load", "prepare", "split_spec"]
 
 MODULE_NAME = "candidate"
 _MODULE_SPEC = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*)?$")
 _MAGIC_LINE = re.compile(r"^(\s*)[%!]")
+_DEF = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.M)
 
 
 class LoadError(Exception):
@@ -70,13 +79,19 @@ class LoadedSource:
     filename: str  # the name compiled into code objects; "" for module specs
     display_name: str
     cells: list[tuple[int, int]] = field(default_factory=list)  # (first module line, cell number)
-    code: types.CodeType | None = None  # compiled source still to run; None once run or for modules
+    units: list[Unit] = field(default_factory=list)  # top-level statements still to run
+    run: UnitRun = field(default_factory=UnitRun)  # what running them skipped
 
     def execute(self) -> None:
-        """Run the compiled source in its namespace (what importing it would do).  Raises what it raises."""
-        code, self.code = self.code, None
-        if code is not None:
-            exec(code, self.namespace)
+        """Run the top-level statements one at a time (a failing one is skipped and recorded in
+        ``run``).  SystemExit and KeyboardInterrupt propagate."""
+        units, self.units = self.units, []
+        if units:
+            self.run = run_units(units, self.namespace)
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        return self.run.skipped
 
     def where(self, lineno: int) -> str:
         """``"line 7"`` for a file, ``"cell 3, line 2"`` for a notebook."""
@@ -100,17 +115,19 @@ class LoadedSource:
         return sorted(out)
 
 
-def load(spec: str) -> LoadedSource:
+def load(spec: str, preamble: str = "") -> LoadedSource:
     """Load a ``.py`` file, a notebook or a module spec (see the module docstring) and run it."""
-    loaded = prepare(spec)
+    loaded = prepare(spec, preamble)
     loaded.execute()
     return loaded
 
 
-def prepare(spec: str) -> LoadedSource:
-    """Read and compile a source (a module spec is imported) without running the candidate's code.
+def prepare(spec: str, preamble: str = "") -> LoadedSource:
+    """Read and split a source into top-level statements (a module spec is imported) without running
+    the candidate's code; ``preamble`` is code to run before it.
 
-    Raises LoadError for a missing file, undecodable text, a bad notebook or a syntax error.
+    Raises LoadError for a missing file, undecodable text, a bad notebook, a .py file (or a preamble)
+    that does not parse.
     """
     spec = str(spec)
     if is_module_spec(spec):
@@ -124,12 +141,7 @@ def prepare(spec: str) -> LoadedSource:
         source, cells = _read_text(path), []
     loaded = LoadedSource({}, path, os.path.basename(path), cells)
     linecache.cache[path] = (len(source), None, source.splitlines(True), path)
-    try:
-        code = compile(source, path, "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        raise LoadError(_syntax_message(exc, loaded, source), type_name=type(exc).__name__) from None
-    except ValueError as exc:  # source with NUL bytes
-        raise LoadError(f"{loaded.display_name}: {exc}", type_name="ValueError") from None
+    loaded.units = _preamble_units(preamble) + _source_units(loaded, source)
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = path
     sys.modules[MODULE_NAME] = module  # dataclasses and pickle look classes up here
@@ -137,8 +149,47 @@ def prepare(spec: str) -> LoadedSource:
     directory = os.path.dirname(path)
     if directory not in sys.path:
         sys.path.insert(0, directory)  # sibling helper modules, as `python file.py` would find them
-    loaded.code = code
     return loaded
+
+
+def _preamble_units(preamble: str) -> list[Unit]:
+    if not preamble.strip():
+        return []
+    try:
+        tree = ast.parse(preamble, "<preamble>")
+    except SyntaxError as exc:
+        raise LoadError(
+            f"the assignment's preamble does not parse: {exc.msg} (line {exc.lineno})", type_name="PreambleError"
+        ) from None
+    return units_of(tree, "<preamble>", lambda n: f"the preamble, line {n}", preamble.splitlines())
+
+
+def _source_units(loaded: LoadedSource, source: str) -> list[Unit]:
+    """A .py file as one tree (a syntax error is a LoadError); a notebook cell by cell (a cell that
+    does not parse becomes a unit that is skipped, with the error)."""
+    lines = source.splitlines()
+    if not loaded.cells:
+        try:
+            tree = ast.parse(source, loaded.filename)
+        except SyntaxError as exc:
+            raise LoadError(_syntax_message(exc, loaded, source), type_name=type(exc).__name__) from None
+        except ValueError as exc:  # source with NUL bytes
+            raise LoadError(f"{loaded.display_name}: {exc}", type_name="ValueError") from None
+        return units_of(tree, loaded.filename, loaded.where, lines)
+    units: list[Unit] = []
+    bounds = [start for start, _ in loaded.cells] + [len(lines) + 1]
+    for (start, _), end in zip(loaded.cells, bounds[1:]):
+        text = "\n".join([""] * (start - 1) + lines[start - 1 : end - 1])  # keeps the module's line numbers
+        try:
+            tree = ast.parse(text, loaded.filename)
+        except SyntaxError as exc:
+            first = lines[start - 1].strip() if start <= len(lines) else ""
+            message = _syntax_message(exc, loaded, source)
+            defines = tuple(m.group(1) for m in _DEF.finditer(text))
+            units.append(Unit(None, loaded.where(start), first[:120], (), False, message, defines))
+            continue
+        units += units_of(tree, loaded.filename, loaded.where, lines)
+    return units
 
 
 def _load_module(spec: str) -> LoadedSource:

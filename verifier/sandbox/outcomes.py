@@ -12,7 +12,16 @@ from typing import Any
 
 from verifier.sandbox import wire
 
-__all__ = ["signal_name", "STATUSES", "CallOutcome", "CandidateError", "CapturedWarning", "Limits", "LoadOutcome"]
+__all__ = [
+    "signal_name",
+    "SkippedStatement",
+    "STATUSES",
+    "CallOutcome",
+    "CandidateError",
+    "CapturedWarning",
+    "Limits",
+    "LoadOutcome",
+]
 
 STATUSES = ("ok", "raised", "timeout", "exited", "bad-output", "killed")
 
@@ -88,6 +97,20 @@ class LoadOutcome:
     warnings: tuple[CapturedWarning, ...] = ()
     status: str = "ok"  # for a failed load, the call status it stands for: raised, exited, timeout, killed
     isolation: tuple[str, ...] = ()  # the isolation layers the worker had (verifier.isolation.LAYERS)
+    skipped: tuple[SkippedStatement, ...] = ()  # top-level statements that failed and were skipped
+    notes: tuple[str, ...] = ()  # files of the submission not read as they were (links, caps, support)
+
+
+@dataclass(frozen=True)
+class SkippedStatement:
+    """A top-level statement of the submission that failed while loading and was skipped."""
+
+    where: str
+    statement: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: `{self.statement}` was skipped: {self.error}"
 
 
 @dataclass(frozen=True)
@@ -136,6 +159,14 @@ def _warnings(data: Any) -> tuple[CapturedWarning, ...]:
                     int(w.get("count", 1) or 1),
                 )
             )
+    return tuple(out)
+
+
+def _skipped(data: Any) -> tuple[SkippedStatement, ...]:
+    out = []
+    for s in data or ():
+        if type(s) is dict:
+            out.append(SkippedStatement(str(s.get("where", "")), str(s.get("statement", "")), str(s.get("error", ""))))
     return tuple(out)
 
 

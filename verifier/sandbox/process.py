@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from verifier.sandbox import isolation, wire
@@ -43,9 +44,11 @@ from verifier.sandbox.outcomes import (
     _call_outcome,
     _error,
     _failed_call,
+    _skipped,
     _warnings,
     describe_exit_status,
 )
+from verifier.sandbox.staging import StagingError, stage
 
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -63,6 +66,11 @@ class _TimedOut(Exception):
     pass
 
 
+def _parameter_text(param: list[Any]) -> str:
+    name, kind = str(param[0]), str(param[1])
+    return {"VAR_POSITIONAL": "*", "VAR_KEYWORD": "**"}.get(kind, "") + name
+
+
 def _death(returncode: int | None, when: str) -> _Died:
     """How the worker process ended, as the exception that carries its call status and error."""
     status, error = describe_exit_status(returncode, when)
@@ -76,6 +84,9 @@ class Worker:
       as `function_name`), or an importable ``"module"`` / ``"module:attr"`` spec.
     - `call_timeout`, `load_timeout`: wall-clock seconds before the worker is killed.
     - `limits`: resource limits of the worker process.
+    - `root`: the student's folder when `source` is one file of a folder submission (the folder's
+      regular files are copied beside it, verifier/sandbox/staging.py); `support`: the course's
+      files copied next to it; `preamble`: code run before the source (``import numpy as np``).
     A Worker is a context manager; `close` kills the process and removes its directory.
     """
 
@@ -84,8 +95,11 @@ class Worker:
         source: str | os.PathLike[str],
         *,
         call_timeout: float = 5.0,
-        load_timeout: float = 20.0,
+        load_timeout: float = 60.0,
         limits: Limits = Limits(),
+        root: str | os.PathLike[str] | None = None,
+        support: Sequence[str | os.PathLike[str]] = (),
+        preamble: str = "",
     ):
         if not isinstance(source, (str, os.PathLike)):
             raise TypeError(f"source={source!r}: pass a path, 'path::name' or 'module:attr' string")
@@ -99,6 +113,10 @@ class Worker:
         self.call_timeout = float(call_timeout)
         self.load_timeout = float(load_timeout)
         self.limits = limits
+        self.root = os.path.abspath(root) if root is not None else None
+        self.support = tuple(os.path.abspath(p) for p in support)
+        self.preamble = str(preamble or "")
+        self.notes: tuple[str, ...] = ()  # what staging did not copy as it was
         self.starts = 0  # processes started so far
         self._proc: subprocess.Popen[bytes] | None = None
         self._requests: Any = None
@@ -151,6 +169,13 @@ class Worker:
     def has_function(self, name: str) -> bool:
         """Whether the loaded source defines a callable `name` (False when it did not load)."""
         return bool(self._query({"op": "has", "name": str(name)}, False))
+
+    def parameters(self, name: str) -> tuple[str, ...] | None:
+        """The parameter names of function `name` (``*args`` as ``*args``), or None when unknown."""
+        params = self._query({"op": "parameters", "name": str(name)}, None)
+        if not isinstance(params, list):
+            return None
+        return tuple(_parameter_text(p) for p in params if isinstance(p, list) and len(p) == 2)
 
     def functions(self) -> tuple[str, ...]:
         """Names of the public callables the source defines itself, sorted."""
@@ -218,6 +243,7 @@ class Worker:
                             "processes": self.limits.processes,
                         },
                         "isolation_requested": isolation.requested(),
+                        "preamble": self.preamble,
                     }
                 ),
                 self.load_timeout,
@@ -232,6 +258,16 @@ class Worker:
             )
         except _Died as died:
             return LoadOutcome(False, died.error, "", time.perf_counter() - start, status=died.status)
+        except StagingError as exc:
+            self._stop()
+            return LoadOutcome(
+                False,
+                CandidateError("SubmissionError", str(exc)),
+                "",
+                time.perf_counter() - start,
+                status="raised",
+                notes=self.notes,
+            )
         layers = reply.get("isolation")
         if type(layers) is list and all(type(x) is str for x in layers):
             self.isolation = tuple(layers)
@@ -249,6 +285,8 @@ class Worker:
             _warnings(reply.get("warnings")),
             status,
             self.isolation,
+            _skipped(reply.get("skipped")),
+            self.notes,
         )
 
     def _spawn(self) -> None:
@@ -260,9 +298,9 @@ class Worker:
         os.mkdir(os.path.join(self._tmp, "root"))
         self._copy = None
         if not is_module_spec(self.source) and os.path.isfile(self.source):
-            # The candidate sees a copy of its own source and nothing else of the submissions folder.
-            self._copy = os.path.join(workdir, os.path.basename(self.source))
-            shutil.copyfile(self.source, self._copy)
+            # The candidate sees a copy of its own submission and nothing else of the submissions folder.
+            staged = stage(self.source, workdir, self.root, self.support)
+            self._copy, self.notes = staged.main, staged.notes
         ids = isolation.unprivileged_ids()
         if ids is not None:
             os.chmod(self._tmp, 0o711)

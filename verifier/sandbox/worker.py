@@ -28,6 +28,7 @@ import numpy as np  # before any candidate code, so the candidate cannot shadow 
 from verifier.sandbox import wire
 from verifier.sandbox.confine import confine
 from verifier.sandbox.loader import LoadedSource, LoadError, format_traceback, prepare
+from verifier.sandbox.units import explain_name_error
 
 MAX_MESSAGE = 2000  # characters of an exception message kept
 MAX_WARNINGS = 50  # distinct warnings kept per call
@@ -125,6 +126,8 @@ def describe_exception(exc: BaseException, loaded: LoadedSource | None) -> dict[
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
         tb = tb.tb_next  # the worker's own frames
+    if loaded is not None:
+        message += explain_name_error(exc, loaded.run.failed_names)
     return {
         "type": _public_type_name(type(exc)),
         "message": _truncate(message, MAX_MESSAGE),
@@ -218,6 +221,8 @@ class Server:
             return {"value": callable(ns.get(req["name"]))}
         if op == "functions":
             return {"value": self.loaded.functions() if self.loaded else []}
+        if op == "parameters":
+            return {"value": self._parameters(req.get("name"))}
         return {"error": {"type": "ProtocolError", "message": f"unknown request {op!r}", "traceback": ""}}
 
     def load(self, req: dict[str, Any]) -> dict[str, Any]:
@@ -227,7 +232,9 @@ class Server:
         with Capture(self.output_cap) as cap:
             start = time.perf_counter()
             try:
-                loaded = prepare(req["source"])
+                loaded = prepare(req["source"], str(req.get("preamble") or ""))
+                if loaded.filename:
+                    os.chdir(os.path.dirname(loaded.filename))  # relative data paths, as the student ran it
                 loaded.execute()
                 ok = True
             except LoadError as exc:
@@ -236,10 +243,30 @@ class Server:
                 error = describe_exit(exc, "while being imported")
             except BaseException as exc:  # noqa: B036
                 error = describe_exception(exc, loaded)
-                error["message"] = f"{error['type']} while importing: {error['message']}"
             elapsed = time.perf_counter() - start
         self.loaded = loaded if ok else None
-        return {"ok": ok, "error": error, "stdout": cap.text.getvalue(), "elapsed": elapsed, "warnings": cap.warnings}
+        skipped = [s.to_plain() for s in loaded.skipped] if loaded is not None else []
+        return {
+            "ok": ok,
+            "error": error,
+            "stdout": cap.text.getvalue(),
+            "elapsed": elapsed,
+            "warnings": cap.warnings,
+            "skipped": skipped,
+        }
+
+    def _parameters(self, name: Any) -> list[list[str]] | None:
+        """[[name, kind], ...] of a loaded function's parameters (kind as inspect spells it), or None."""
+        import inspect
+
+        fn = self.loaded.namespace.get(name) if self.loaded is not None and isinstance(name, str) else None
+        if not callable(fn):
+            return None
+        try:
+            params = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        return [[str(p.name), str(p.kind.name)] for p in params]
 
     def call(self, req: dict[str, Any]) -> dict[str, Any]:
         if self.loaded is None:

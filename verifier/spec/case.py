@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 import reference
+from verifier.spec.forms import DEFAULT_FORM, ProblemForm
 
 INPUT_NAMES = ("X", "y", "w", "b", "lam", "z", "f")
 ENCODINGS = ("float", "int", "bool")
@@ -35,6 +36,7 @@ class Case:
     z: Any = None  # ndarray of logits
     f: Any = None  # ndarray of probabilities
     y_encoding: str = "float"
+    form: ProblemForm = DEFAULT_FORM  # mean or sum, the penalty's factor (verifier/spec/forms.py)
 
     def __post_init__(self) -> None:
         if self.y_encoding not in ENCODINGS:
@@ -55,6 +57,16 @@ class Case:
     def replace(self, **changes: Any) -> Case:
         """A new case with some inputs replaced (its logits computed afresh when asked for)."""
         return dataclasses.replace(self, **changes)
+
+    def without_bias(self) -> Case:
+        """The same logits with b = 0: a leading column of ones joins X and b becomes its weight, so
+        a model without bias (a signature with neither b nor theta) sees the same problem."""
+        if not self.is_problem or self.b == 0:
+            return self
+        X = np.asarray(self.X)
+        ones = np.ones((X.shape[0], 1), dtype=X.dtype)
+        w = np.concatenate([np.asarray([self.b], dtype=np.asarray(self.w).dtype), np.asarray(self.w)])
+        return self.replace(X=np.hstack([ones, X]), w=w, b=0.0)
 
     @property
     def is_problem(self) -> bool:
@@ -85,6 +97,8 @@ class Case:
             out[name] = value.tolist() if isinstance(value, np.ndarray) else value
         if self.y_encoding != "float":
             out["y_encoding"] = self.y_encoding
+        if not self.form.is_default:
+            out["form"] = self.form.plain()
         return out
 
     @classmethod
@@ -100,6 +114,8 @@ class Case:
                 kw[k] = float(v)  # "inf" and "nan" (JSON's stand-ins) read back as floats too
             elif k == "y_encoding":
                 kw[k] = str(v)
+            elif k == "form" and isinstance(v, dict):
+                kw[k] = ProblemForm(**v)
         X = kw.get("X")
         if X is not None and X.ndim == 1:
             kw["X"] = X.reshape(len(kw.get("y", X)), -1)

@@ -20,6 +20,10 @@ def _pointwise(target: Target) -> bool:
     return target.pointwise
 
 
+def _decides(target: Target) -> bool:
+    return target.decides
+
+
 def _takes_logits(target: Target) -> bool:
     """The cancellation region is placed in z: targets of a probability f have none of their own."""
     return "f" not in target.inputs
@@ -41,8 +45,12 @@ class Check:
     kind: str
     region: str = ""
     applies: Callable[[Target], bool] = _always
+    encoding: str = ""  # the label encoding the check needs; it runs only when the labels include it
 
-    def applies_to(self, target: Target) -> bool:
+    def applies_to(self, target: Target, labels: tuple[str, ...] | None = None) -> bool:
+        """Whether the check runs for ``target`` when candidates get labels in ``labels`` (None: any)."""
+        if self.encoding and labels is not None and self.encoding not in labels:
+            return False
         return self.applies(target)
 
 
@@ -62,6 +70,14 @@ CATALOG: tuple[Check, ...] = (
         "accuracy",
         "labels",
         _reads_labels,
+    ),
+    Check(
+        "correctness.boundary",
+        "correctness",
+        "agrees at the decision boundary (z = 0, and z within the rounding of Xw + b)",
+        "accuracy",
+        "boundary",
+        _decides,
     ),
     Check(
         "correctness.identities",
@@ -107,7 +123,14 @@ CATALOG: tuple[Check, ...] = (
         "contract",
         applies=_pointwise,
     ),
-    Check("contract.labels", "contract", "accepts labels given as a boolean array", "contract", applies=_reads_labels),
+    Check(
+        "contract.labels",
+        "contract",
+        "accepts labels given as a boolean array",
+        "contract",
+        applies=_reads_labels,
+        encoding="bool",
+    ),
     Check("contract.shapes", "contract", "returns the documented types and shapes", "contract"),
     Check("contract.pure", "contract", "does not modify its input arrays", "contract"),
     Check("contract.deterministic", "contract", "returns identical results for identical inputs", "contract"),
@@ -117,6 +140,6 @@ CHECKS = {c.id: c for c in CATALOG}
 TAIL_REGIONS = ("saturated", "overflow", "underflow", "cancellation")
 
 
-def checks_for(target: Target) -> list[Check]:
-    """The checks that apply to ``target``, in catalog order."""
-    return [c for c in CATALOG if c.applies_to(target)]
+def checks_for(target: Target, labels: tuple[str, ...] | None = None) -> list[Check]:
+    """The checks that apply to ``target`` (with labels in ``labels``), in catalog order."""
+    return [c for c in CATALOG if c.applies_to(target, labels)]

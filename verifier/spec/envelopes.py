@@ -280,3 +280,13 @@ def linear_cost(t: ProblemTerms, exact_cost, fmt: Format, standard: str) -> Enve
             + ROBUST_FEW * fmt.tiny
         )
     return {"cost": _finish(np.asarray(env))}
+
+
+def predict(t: ProblemTerms, fmt: Format, standard: str) -> Envelope:
+    """Predictions are 0 or 1: strict wants the sign of the exact z (envelope 0).  Robust accepts either
+    answer (envelope 1) where a stable float evaluation could go either way: z within the rounding of
+    Xw + b (gamma_(n+1) sum |x w| + |b|), or so small that sigma(z) rounds to 1/2 (|z| of a few u)."""
+    if standard != "robust":
+        return {"p": np.zeros(t.m)}
+    band = ROBUST_FEW * (gamma(t.n + 1, fmt) * t.a + fmt.u)
+    return {"p": np.where(np.abs(t.z) <= band, 1.0, 0.0)}

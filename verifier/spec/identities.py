@@ -28,6 +28,9 @@ class Relation:
     description: str
     transform: Callable[[Case], Case]
     predict: Callable[[Outputs], Outputs]
+    envelope: Callable[[Outputs], Outputs] | None = None  # the second case's envelope mapped back (None: as is)
+    exempt: Callable[[Case], np.ndarray] | None = None  # elements where the relation need not hold
+    ratio: Callable[[Case], float] | None = None  # the second case's outputs are this many times the first's
 
 
 def _same(o: Outputs) -> Outputs:
@@ -47,8 +50,16 @@ def _perm(case: Case) -> Case:
     return case.replace(X=np.asarray(case.X)[order], y=np.asarray(case.y)[order])
 
 
+def _dup_ratio(case: Case) -> float:
+    """Stacking the data twice doubles a sum of losses (a mean stays); the penalty keeps pace with a
+    lambda scaled by ``_dup``."""
+    return 2.0 if case.form.reduction == "sum" else 1.0
+
+
 def _dup(case: Case) -> Case:
-    return case.replace(X=np.vstack([case.X, case.X]), y=np.concatenate([case.y, case.y]), lam=2 * case.lam)
+    k = _dup_ratio(case)
+    lam_scale = 2 * k if case.form.penalty == "lam/(2m)" else k  # c(lam', 2m) = k c(lam, m)
+    return case.replace(X=np.vstack([case.X, case.X]), y=np.concatenate([case.y, case.y]), lam=lam_scale * case.lam)
 
 
 def _flip(case: Case) -> Case:
@@ -57,7 +68,11 @@ def _flip(case: Case) -> Case:
 
 PERMUTE = Relation("row-order", "reversing the order of the examples changes nothing", _perm, _same)
 DUPLICATE = Relation(
-    "duplicated-data", "stacking the data set twice (and doubling lambda) changes nothing", _dup, _same
+    "duplicated-data",
+    "stacking the data set twice (lambda scaled to match) changes nothing, or doubles a sum",
+    _dup,
+    _same,
+    ratio=_dup_ratio,
 )
 FLIP_COST = Relation("label-flip", "J(X, 1 - y, -w, -b) = J(X, y, w, b)", _flip, _same)
 FLIP_GRAD = Relation("label-flip", "g(X, 1 - y, -w, -b) = -g(X, y, w, b)", _flip, _negate)
@@ -75,6 +90,33 @@ LOGIT_FLIP = Relation(
 )
 
 
+def _unreverse(o: Outputs) -> Outputs:
+    return {k: np.asarray(v)[::-1] for k, v in o.items()}
+
+
+def _first_half(o: Outputs) -> Outputs:
+    return {k: np.asarray(v)[: len(np.asarray(v)) // 2] for k, v in o.items()}
+
+
+def _complement(o: Outputs) -> Outputs:
+    return {k: 1.0 - np.asarray(v, dtype=np.float64) for k, v in o.items()}
+
+
+PERMUTE_ROWS = Relation(
+    "row-order", "reversing the order of the examples reverses the predictions", _perm, _unreverse, _unreverse
+)
+DUPLICATE_ROWS = Relation(
+    "duplicated-data", "stacking the data set twice repeats the predictions", _dup, _first_half, _first_half
+)
+FLIP_DECISION = Relation(
+    "label-flip",
+    "predict(X, -w, -b) = 1 - predict(X, w, b) (away from z = 0)",
+    lambda c: c.replace(w=-np.asarray(c.w), b=-c.b),
+    _complement,
+    None,
+    lambda c: np.array([z == 0 for z in c.exact_logits], dtype=bool),  # p(0) = 1 on both sides
+)
+
 # The relations and bounds of each target, by target name (a target with no entry has none).
 RELATIONS: dict[str, tuple[Relation, ...]] = {
     "sigmoid": (SIGMOID_SYMMETRY,),
@@ -86,6 +128,7 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
     "hessian": (PERMUTE, DUPLICATE, FLIP_COST),
     "linear-cost": (PERMUTE, DUPLICATE),
     "linear-gradient": (PERMUTE, DUPLICATE),
+    "predict": (PERMUTE_ROWS, DUPLICATE_ROWS, FLIP_DECISION),
 }
 BOUNDS: dict[str, tuple[float, float]] = {
     "sigmoid": (0.0, 1.0),
@@ -94,6 +137,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "loss-from-logit": (0.0, np.inf),
     "cost": (0.0, np.inf),
     "linear-cost": (0.0, np.inf),
+    "predict": (0.0, 1.0),
 }
 
 

@@ -13,8 +13,14 @@ from typing import Any
 
 import numpy as np
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 TIERS = ("correctness", "stability", "contract")
+# How a check ended: passed; failed on values; "error" when the calls themselves failed (raised, timed
+# out, ended the process) so that nothing could be judged; skipped (not run, with the reason).
+STATUSES = ("passed", "failed", "error", "skipped")
+# What kind of function the checks describe (docs/checks.md, "Assessment").
+ASSESSMENTS = ("correct", "fragile", "wrong", "broken")
+SETUP_CHECKS = ("contract.loads", "contract.function", "contract.signature")
 
 
 def to_plain(value: Any) -> Any:
@@ -98,6 +104,19 @@ class CheckResult:
     findings: tuple[str, ...] = ()
     samples: tuple[Sample, ...] = ()
     region: str = ""
+    status: str = ""  # one of STATUSES; "" is filled from ``passed``
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            object.__setattr__(self, "status", "passed" if self.passed else "failed")
+        if self.status not in STATUSES:
+            raise ValueError(f"status={self.status!r} is not one of {STATUSES}")
+        if (self.status == "passed") != self.passed:
+            raise ValueError(f"a check with status {self.status!r} cannot have passed={self.passed}")
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
 
     def to_json(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("counterexample", "samples")}
@@ -140,6 +159,7 @@ class Result:
     elapsed: float = 0.0
     versions: dict[str, str] = field(default_factory=dict)
     schema: str = SCHEMA_VERSION
+    signature: str = ""  # the signature the function was called with (verifier/spec/signatures.py)
 
     @property
     def passed(self) -> bool:
@@ -149,8 +169,17 @@ class Result:
     def verdict(self) -> str:
         return "pass" if self.passed else "fail"
 
+    @property
+    def assessment(self) -> str:
+        """correct, fragile, wrong or broken (see ``assess``)."""
+        return assess(self.checks)
+
     def failed(self) -> list[CheckResult]:
-        return [c for c in self.checks if not c.passed]
+        """The checks that ran and did not pass (skipped checks are not failures)."""
+        return [c for c in self.checks if not c.passed and not c.skipped]
+
+    def skipped(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.skipped]
 
     def tier_passed(self, tier: str) -> bool:
         return all(c.passed for c in self.checks if c.tier == tier)
@@ -160,7 +189,9 @@ class Result:
             {
                 "schema": self.schema,
                 "verdict": self.verdict,
+                "assessment": self.assessment,
                 "target": self.target,
+                "signature": self.signature,
                 "convention": self.convention,
                 "precision": self.precision,
                 "standard": self.standard,
@@ -202,6 +233,7 @@ class Result:
                         Sample(from_plain_float(z), from_plain_float(b), p) for z, b, p in c.get("samples", ())
                     ),
                     region=c.get("region", ""),
+                    status=c.get("status", ""),
                 )
             )
         diagnoses = tuple(
@@ -231,4 +263,32 @@ class Result:
             elapsed=data.get("elapsed", 0.0),
             versions=data.get("versions", {}),
             schema=data.get("schema", SCHEMA_VERSION),
+            signature=data.get("signature", ""),
         )
+
+
+def assess(checks: tuple[CheckResult, ...] | list[CheckResult]) -> str:
+    """What kind of function the checks describe.
+
+    - ``broken``: it cannot be judged: it does not load, is missing, does not take the signature's
+      arguments, or raises on moderate inputs (correctness.benign ended in an error);
+    - ``wrong``: a correctness check fails (on values, or with an error on some inputs), or a contract
+      check fails (it mutates its inputs, returns the wrong shape, ...);
+    - ``fragile``: the correctness and contract checks pass, a stability check fails: right maths
+      that breaks in the numeric tails;
+    - ``correct``: every check passes.
+    """
+    by_id = {c.id: c for c in checks}
+    if any(not c.passed for c in checks if c.id in SETUP_CHECKS):
+        return "broken"
+    benign = by_id.get("correctness.benign")
+    if benign is not None and benign.status == "error":
+        return "broken"
+    failing = [c for c in checks if not c.passed and not c.skipped]
+    if any(c.tier in ("correctness", "contract") for c in failing):
+        return "wrong"
+    if any(c.tier == "stability" for c in failing):
+        return "fragile"
+    if any(c.skipped for c in checks):
+        return "broken"
+    return "correct"

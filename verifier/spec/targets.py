@@ -9,14 +9,17 @@ mpmath numbers.  What the rest of the verifier needs to know about a target is d
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
+import mpmath
 import numpy as np
 
 import reference
-from verifier.spec import envelopes
+from verifier.spec import envelopes, forms
 from verifier.spec.case import Case
 from verifier.spec.formats import Format
 
@@ -72,11 +75,22 @@ class Target:
         """The allowed absolute error of each output component (float64 arrays)."""
         return self._envelope(case, exact, fmt, standard)
 
+    def restricted(self, components: tuple[str, ...]) -> Target:
+        """This target judged on some of its components only (a signature that returns fewer)."""
+        if components == self.components:
+            return self
+        return dataclasses.replace(self, components=tuple(c for c in self.components if c in components))
+
+    @property
+    def decides(self) -> bool:
+        """Its output is a decision (0 or 1), not a real number."""
+        return self.components == ("p",)
+
     def expected_shapes(self, case: Case) -> dict[str, tuple[int, ...]]:
         if self.pointwise:
             return {"value": np.shape(case[self.inputs[0]])}
         n = case.n
-        shapes = {"cost": (), "dj_dw": (n,), "dj_db": (), "hessian": (n + 1, n + 1)}
+        shapes = {"cost": (), "dj_dw": (n,), "dj_db": (), "hessian": (n + 1, n + 1), "p": (case.m,)}
         return {c: shapes[c] for c in self.components}
 
     def logits(self, case: Case) -> np.ndarray:
@@ -92,7 +106,8 @@ class Target:
 
 def _terms(case: Case) -> envelopes.ProblemTerms:
     z = np.array([float(v) for v in case.exact_logits])
-    return envelopes.ProblemTerms(case.X, case.y, case.w, case.b, case.lam, z)
+    lam = case.lam if case.form.is_default else case.form.equivalent_lambda(case.lam, case.m)
+    return envelopes.ProblemTerms(case.X, case.y, case.w, case.b, lam, z)
 
 
 def _pointwise(name, inputs, title, oracle, envelope, takes_log: bool = False) -> Target:
@@ -111,29 +126,75 @@ def _problem_args(case: Case) -> tuple[Any, Any, Any, Any]:
 
 def _gradient_exact(oracle):
     def exact(case: Case) -> Outputs:
-        g = oracle(*_problem_args(case), lam=case.lam)
-        return {"dj_dw": _obj(g.w), "dj_db": _obj(g.b)}
+        if case.form.is_default:
+            g = oracle(*_problem_args(case), lam=case.lam)
+            return {"dj_dw": _obj(g.w), "dj_db": _obj(g.b)}
+        form, m = case.form, case.m
+        extras = forms.penalty_gradient(form, case.lam, case.w, case.b, m)
+
+        def data(prec: int) -> list[Any]:
+            g = oracle(*_problem_args(case), lam=0.0, prec=prec)
+            return [*np.asarray(g.w).reshape(-1), g.b]
+
+        values = forms.combine_cancelling(data, form.scale(m), extras)
+        w = np.empty(len(values) - 1, dtype=object)
+        w[:] = values[:-1]
+        return {"dj_dw": w, "dj_db": _obj(values[-1])}
 
     return exact
 
 
 def _cost_exact(oracle):
     def exact(case: Case) -> Outputs:
-        return {"cost": _obj(oracle(*_problem_args(case), lam=case.lam))}
+        if case.form.is_default:
+            return {"cost": _obj(oracle(*_problem_args(case), lam=case.lam))}
+        form, m = case.form, case.m
+        data = oracle(*_problem_args(case), lam=0.0)
+        penalty = forms.penalty_value(form, case.lam, case.w, case.b, m)
+        return {"cost": _obj(forms.combine(data, form.scale(m), penalty))}
 
     return exact
 
 
+def _scaled_envelope(case: Case, exact: Outputs, compute) -> dict[str, np.ndarray]:
+    """The envelope of a form: the default form's envelope of exact / R, times R, plus the rounding of
+    an intercept penalty when the form has one."""
+    if case.form.is_default:
+        return compute(exact)
+    R = case.form.scale(case.m)
+    inner = {k: np.asarray(np.asarray(v, dtype=object) / R, dtype=object) for k, v in exact.items()}
+    return {k: np.asarray(v, dtype=np.float64) * R for k, v in compute(inner).items()}
+
+
+def _intercept_allowance(case: Case, env: dict[str, np.ndarray], fmt: Format, standard: str) -> dict[str, np.ndarray]:
+    if case.form.is_default or not case.form.penalize_intercept or not case.lam:
+        return env
+    c = float(case.form.coefficient(case.lam, case.m))
+    few = envelopes.FEW + (envelopes.ROBUST_FEW * (case.n + 2) if standard == "robust" else 0.0)
+    out = dict(env)
+    if "dj_db" in out:
+        out["dj_db"] = np.asarray(out["dj_db"]) + few * fmt.u * abs(2 * c * float(case.b))
+    if "cost" in out:
+        out["cost"] = np.asarray(out["cost"]) + few * fmt.u * c * float(case.b) ** 2
+    if "hessian" in out:
+        H = np.array(out["hessian"], dtype=np.float64)
+        H[-1, -1] += few * fmt.u * 2 * c
+        out["hessian"] = H
+    return out
+
+
 def _cost_env(envelope):
     def env(case, exact, fmt, standard):
-        return envelope(_terms(case), exact["cost"][()], fmt, standard)
+        out = _scaled_envelope(case, exact, lambda e: envelope(_terms(case), e["cost"][()], fmt, standard))
+        return _intercept_allowance(case, out, fmt, standard)
 
     return env
 
 
 def _gradient_env(envelope):
     def env(case, exact, fmt, standard):
-        return envelope(_terms(case), exact["dj_dw"], exact["dj_db"][()], fmt, standard)
+        out = _scaled_envelope(case, exact, lambda e: envelope(_terms(case), e["dj_dw"], e["dj_db"][()], fmt, standard))
+        return _intercept_allowance(case, out, fmt, standard)
 
     return env
 
@@ -145,18 +206,44 @@ def _cost_and_gradient_exact(case: Case) -> Outputs:
 
 
 def _cost_and_gradient_env(case, exact, fmt, standard):
-    t = _terms(case)
-    env = envelopes.cost(t, exact["cost"][()], fmt, standard)
-    env.update(envelopes.gradient(t, exact["dj_dw"], exact["dj_db"][()], fmt, standard))
-    return env
+    def compute(e: Outputs) -> dict[str, np.ndarray]:
+        t = _terms(case)
+        env = envelopes.cost(t, e["cost"][()], fmt, standard)
+        env.update(envelopes.gradient(t, e["dj_dw"], e["dj_db"][()], fmt, standard))
+        return env
+
+    return _intercept_allowance(case, _scaled_envelope(case, exact, compute), fmt, standard)
 
 
 def _hessian_exact(case: Case) -> Outputs:
-    return {"hessian": _obj(reference.hessian(*_problem_args(case), lam=case.lam))}
+    if case.form.is_default:
+        return {"hessian": _obj(reference.hessian(*_problem_args(case), lam=case.lam))}
+    form, m = case.form, case.m
+    H0 = reference.hessian(*_problem_args(case), lam=0.0)
+    c = form.coefficient(case.lam, m)
+    n = case.n
+    H = np.empty(H0.shape, dtype=object)
+    for i in range(n + 1):
+        for j in range(n + 1):
+            extra = 2 * c if i == j and (i < n or form.penalize_intercept) else Fraction(0)
+            H[i, j] = forms.combine(H0[i, j], form.scale(m), extra)
+    return {"hessian": H}
 
 
 def _hessian_env(case, exact, fmt, standard):
-    return envelopes.hessian(_terms(case), exact["hessian"], fmt, standard)
+    out = _scaled_envelope(case, exact, lambda e: envelopes.hessian(_terms(case), e["hessian"], fmt, standard))
+    return _intercept_allowance(case, out, fmt, standard)
+
+
+def _predict_exact(case: Case) -> Outputs:
+    """1 where the exact z = Xw + b is >= 0 (sigma(z) >= 1/2), else 0."""
+    p = np.empty(case.m, dtype=object)
+    p[:] = [mpmath.mpf(1) if z >= 0 else mpmath.mpf(0) for z in case.exact_logits]
+    return {"p": p}
+
+
+def _predict_env(case, exact, fmt, standard):
+    return envelopes.predict(_terms(case), fmt, standard)
 
 
 TARGETS: dict[str, Target] = {
@@ -227,6 +314,15 @@ TARGETS: dict[str, Target] = {
             _hessian_exact,
             _hessian_env,
             True,
+        ),
+        Target(
+            "predict",
+            "problem",
+            ("X", "w", "b"),
+            ("p",),
+            "p = 1 where sigma(Xw + b) >= 1/2, else 0",
+            _predict_exact,
+            _predict_env,
         ),
         Target(
             "linear-cost",

@@ -11,6 +11,7 @@ from mpmath import libmp
 from numpy.typing import ArrayLike, NDArray
 
 from ._dyadic import Dyadic, from_array
+from ._exactdot import matvec
 from ._types import RawMpf
 
 
@@ -129,7 +130,7 @@ def problem(
         if S == libmp.fzero:
             raise ValueError("sample_weight sums to 0; pass at least one positive weight")
     wb = from_array(np.append(w, b))
-    Z = Dyadic(Xa.ints.dot(wb.ints), Xa.exp + wb.exp)
+    Z = Dyadic(matvec(Xa, wb, (m, n + 1)), Xa.exp + wb.exp)
     return Problem(X, y, w, b, lam, s, Xa, w_d, from_array(np.asarray([lam])), s_d, S, Z)
 
 

@@ -85,12 +85,27 @@ def test_linear_cost_and_gradient_equal_the_exact_rationals(p):
 
 
 @given(problems())
-def test_cost_and_gradient_match_textbook_formulas_at_600_bits(p):
+def test_cost_and_gradient_match_textbook_formulas_at_high_precision(p):
+    # the textbook formulas at a precision chosen from the exact logits (600 bits, as this test
+    # once used, cannot see that sigma(z) - 1/2 = z/4 + ... for z = 3e-270 is not 0)
     X, y, w, b, lam, s = p
-    assert close(R.cost(X, y, w, b, lam, s), ind.cost(X, y, w, b, lam, s))
-    gw, gb = ind.gradient(X, y, w, b, lam, s)
+    assert close(R.cost(X, y, w, b, lam, s), ind.cost_hp(X, y, w, b, lam, s))
+    prec, _ = ind.precision_for(X, y, w, b, lam, s)
+    truth, sizes = ind.gradient_hp(X, y, w, b, lam, s, scales=True)
     g = R.gradient(X, y, w, b, lam, s)
-    assert close(g.b, gb) and all(close(a, e) for a, e in zip(g.w, gw))
+    for got, t, size in zip(list(g.w) + [g.b], list(truth[0]) + [truth[1]], sizes):
+        ok, why = ind.agrees(got, t, size, prec)
+        assert ok, why
+
+
+def test_a_logit_of_3e_270_against_label_one_half():
+    # sigma(z) - 1/2 = z/4 - z^3/48 + ...: 8.1e-271, not the 0 that two evaluations at 160 and 320
+    # bits both give
+    z = 3.24072151e-270
+    g = R.gradient(np.array([[z]]), [0.5], [1.0], 0.0)
+    with mpmath.workprec(2000):
+        truth = 1 / (1 + mpmath.exp(-mpmath.mpf(z))) - mpmath.mpf(0.5)
+        assert close(g.b, truth) and close(g.w[0], truth * z)
 
 
 @given(problems())

@@ -338,7 +338,7 @@ def check(
             return run.finish(
                 [_missing_function(executor, [name] if name else names)], name or names[0], _load_notes(executor)
             )
-        bound = BoundCandidate(executor, name, req.target, req.convention, req.fmt)
+        bound = BoundCandidate(executor, name, req.target, req.convention.pinned(req.target, req.lam), req.fmt)
         cfg = RunConfig(
             req.target,
             req.fmt,

@@ -22,6 +22,7 @@ def float32_sigmoid(z):
 def _strip(result):
     data = result.to_json()
     data.pop("elapsed")
+    data.pop("diagnosis_elapsed")
     return data
 
 

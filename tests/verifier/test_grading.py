@@ -231,7 +231,7 @@ def test_jobs_must_be_positive(tmp_path):
 # --------------------------------------------------------------------------- resuming after kill -9
 def _strip_times(data):
     if isinstance(data, dict):
-        return {k: _strip_times(v) for k, v in data.items() if k != "elapsed"}
+        return {k: _strip_times(v) for k, v in data.items() if k not in ("elapsed", "diagnosis_elapsed")}
     if isinstance(data, list):
         return [_strip_times(v) for v in data]
     return data

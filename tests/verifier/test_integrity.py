@@ -140,6 +140,7 @@ def _grades(out: Path) -> dict[str, dict]:
         for t in g["tasks"]:
             if t.get("result"):
                 t["result"].pop("elapsed", None)
+                t["result"].pop("diagnosis_elapsed", None)
                 for c in t["result"].get("checks", ()):
                     c.pop("elapsed", None)
         found[p.parent.name] = g

@@ -73,37 +73,58 @@ def designed(target: Target, fmt: Format, lam: float) -> list[tuple[str, Case]]:
     return [("six moderate inputs", case)]
 
 
-def ladder(target: Target, fmt: Format, lam: float) -> list[tuple[float, Case]]:
-    """One case per logit z of the ladder (pointwise targets: one per label as well)."""
+def more_sizes(target: Target, fmt: Format, lam: float) -> list[tuple[str, Case]]:
+    """Two more benign cases with other m and n (other inputs for a pointwise target): with the
+    designed ones, enough to tell a constant factor from one that grows with m or n."""
+    if not target.pointwise:
+        return [
+            ("m = 13, n = 4", _problem(13, 4, [0.25, -0.5, 0.75, -0.125], -0.625, lam, fmt, 14)),
+            ("m = 22, n = 5", _problem(22, 5, [-0.375, 0.5, 0.125, -0.25, 0.625], 0.5, lam, fmt, 15)),
+        ]
+    z = np.array([-2.5, -1.25, -0.75, 0.5, 0.875, 1.75, 2.75, 3.5])
+    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0])
+    f = np.array([0.0625, 0.1875, 0.375, 0.5, 0.5625, 0.6875, 0.875, 0.96875])
+    case = Case(
+        z=z.astype(fmt.dtype) if "z" in target.inputs else None,
+        f=f.astype(fmt.dtype) if "f" in target.inputs else None,
+        y=y if "y" in target.inputs else None,
+    )
+    return [("eight other moderate inputs", case)]
+
+
+def _at_logit(z: float, label: float, lam: float, fmt: Format) -> Case:
+    """Two identical examples with Xw = 0, so both logits are exactly b = z, and the same label."""
+    X = np.array([[0.25, 0.5], [0.25, 0.5]])
+    return Case(
+        X=X.astype(fmt.dtype),
+        y=np.array([label, label]),
+        w=np.array([0.5, -0.25], dtype=fmt.dtype),
+        b=float(fmt.dtype.type(z)),
+        lam=float(lam),
+    )
+
+
+def at_logit(target: Target, fmt: Format, z: float, label: float, lam: float = 0.0) -> Case:
+    """The case that puts every logit at ``z`` with label ``label``: two identical examples for a
+    problem target, one element for a pointwise one (f = sigma(z) rounded, for targets that read f)."""
     import reference
 
+    if not target.pointwise:
+        return _at_logit(z, label, lam, fmt)
+    return Case(
+        z=np.array([z], dtype=fmt.dtype) if "z" in target.inputs else None,
+        f=np.array([float(reference.round_to_format(reference.sigmoid(z), fmt.name))], dtype=fmt.dtype)
+        if "f" in target.inputs
+        else None,
+        y=np.array([label]) if "y" in target.inputs else None,
+    )
+
+
+def ladder(target: Target, fmt: Format, lam: float) -> list[tuple[float, Case]]:
+    """One case per logit z of the ladder and per label (targets without labels: one per z)."""
     out: list[tuple[float, Case]] = []
+    labels = (0.0, 1.0) if "y" in target.inputs else (0.0,)
     for z in ladder_points(fmt):
-        if not target.pointwise:
-            # two identical rows with Xw = 0, so every logit is exactly b = z; labels 0 and 1
-            X = np.array([[0.25, 0.5], [0.25, 0.5]])
-            out.append(
-                (
-                    z,
-                    Case(
-                        X=X.astype(fmt.dtype),
-                        y=np.array([0.0, 1.0]),
-                        w=np.array([0.5, -0.25], dtype=fmt.dtype),
-                        b=float(fmt.dtype.type(z)),
-                        lam=float(lam),
-                    ),
-                )
-            )
-            continue
-        base = Case(
-            z=np.array([z], dtype=fmt.dtype) if "z" in target.inputs else None,
-            f=np.array([float(reference.round_to_format(reference.sigmoid(z), fmt.name))], dtype=fmt.dtype)
-            if "f" in target.inputs
-            else None,
-        )
-        if "y" in target.inputs:
-            for label in (0.0, 1.0):
-                out.append((z, base.replace(y=np.array([label]))))
-        else:
-            out.append((z, base))
+        for label in labels:
+            out.append((z, at_logit(target, fmt, z, label, lam)))
     return out

@@ -7,6 +7,8 @@ documented form of this table).  ``family`` says how a mistake is detected:
   every probed case, within a tolerance far below the size of the transformation;
 - ``numeric``: a failure with a numeric cause located by region (overflow past |z| = 709.78, log(0)
   once sigma rounds to 1, values pinned at a clip constant, cancellation, reduced precision);
+- ``measured``: no exact model, but a measurement of how the error behaves names it: a constant ratio
+  to the truth, the part that is wrong, an input the result ignores, a nonlinearity read back and fitted;
 - ``contract``: the call itself misbehaves (wrong shape, mutated inputs, scalar-only code, raises);
 - ``setup``: the submission does not load or lacks the function;
 - ``unrecognized``: no model explains the evidence; the diagnosis states the facts instead.
@@ -232,6 +234,65 @@ CATALOG: tuple[Mistake, ...] = (
         "The sigmoid is computed as 1/(1 + e^z), which is sigma(-z).",
         "sigma(z) tends to 1 for large positive z; check the sign in the exponent.",
     ),
+    # ------------------------------------------------------------------ measured
+    _M(
+        "constant-output",
+        "measured",
+        "the same result for every input",
+        "The function returns the same value (0.5, zeros, a fixed number) or one of its inputs unchanged "
+        "whatever it is given: an unfinished stub.",
+        "Compute the result from the inputs; a placeholder return value earns no points.",
+    ),
+    _M(
+        "scaled",
+        "measured",
+        "off by a constant factor",
+        "The result is exactly a constant times the right one on every probe, a constant that is no count "
+        "of the problem (a learning rate: the step alpha * gradient returned instead of the gradient; a "
+        "stray factor).",
+        "Return the quantity itself; leave the step size and other factors to the caller.",
+    ),
+    _M(
+        "regularization-sign",
+        "measured",
+        "penalty with the wrong sign",
+        "The L2 penalty is subtracted instead of added (in the cost, its gradient, or both).",
+        "The penalty lambda/(2m) ||w||^2 is added to the cost, and its gradient lambda/m w to dJ/dw.",
+    ),
+    _M(
+        "loss-term-missing",
+        "measured",
+        "one term of the loss left out",
+        "The examples of one class never change the result: the y log(f) or the (1 - y) log(1 - f) term is "
+        "missing (or the labels are never used).",
+        "The log-loss of an example has two terms, one for each label value; keep both.",
+    ),
+    _M(
+        "order-dependent",
+        "measured",
+        "depends on the order of the examples",
+        "Reordering the examples (rows of X with their labels) changes the result, which a sum over examples "
+        "cannot do: something carries over from one example to the next.",
+        "Compute each example's term from the inputs alone and add them up; do not update w or reuse a "
+        "running value inside the loop.",
+    ),
+    _M(
+        "wrong-nonlinearity",
+        "measured",
+        "another function in place of the sigmoid",
+        "The logistic function is replaced by another S-shaped (or not) function: a base other than e, "
+        "tanh, the normal CDF, a hard sigmoid, a softsign or arctan form; the message names it and its "
+        "parameter, or the property of the logistic function that fails.",
+        "sigma(z) = 1/(1 + e^(-z)); check the base, the sign and the scaling of z.",
+    ),
+    _M(
+        "partly-wrong",
+        "measured",
+        "one part of the result wrong",
+        "Some outputs (dj_db, one feature column of dj_dw, the penalty term) are wrong while the rest are "
+        "right, and the wrong part is no simple multiple of the right one.",
+        "Compare the wrong part's formula with the right ones beside it.",
+    ),
     # ------------------------------------------------------------------ numeric causes
     _M(
         "overflow",
@@ -258,6 +319,14 @@ CATALOG: tuple[Mistake, ...] = (
         "The probability (or the log) is clipped at a constant such as 1e-15, 1e-7, machine epsilon or -100, "
         "so the result stops growing and stays pinned at the clip value in the tails.",
         "Clipping hides the log(0) problem but gives wrong values; compute the loss from the logit instead.",
+    ),
+    _M(
+        "cutoff",
+        "numeric",
+        "sigma set to 0 or 1 beyond a threshold",
+        "The code returns exactly 0 (or 1) once z passes a threshold it chose (if z < -20: return 0), "
+        "where the true value is small but representable, so the loss there is 0 or log(0).",
+        "Let the formula run for every z; a numerically stable form needs no threshold.",
     ),
     _M(
         "cancellation",

@@ -144,8 +144,16 @@ _FAILURE_WORDS = ("raised", "time limit", "ended the process", "resource limit")
 
 
 def _raises(failing: dict, seen: list[Seen]) -> Candidate | None:
+    """``raises`` for a call that fails on a benign probe or on a counterexample outside the tails (an
+    exception only in the tails is explained by its cause there, verifier/diagnosis/onset.py)."""
     shape_raises = _shape_raises(seen)
-    hit = [s for s in seen if s.obs.status in ("raised", "timeout", "exited", "killed") and s not in shape_raises]
+    hit = [
+        s
+        for s in seen
+        if s.obs.status in ("raised", "timeout", "exited", "killed")
+        and s not in shape_raises
+        and not (s.check.startswith("stability.") and s.obs.status == "raised")
+    ]
     if not hit:
         return None
     # name the case of a failing check when there is one: the report prints that counterexample beside it
@@ -154,13 +162,16 @@ def _raises(failing: dict, seen: list[Seen]) -> Candidate | None:
     checks |= {cid for cid, c in failing.items() if any(w in c.message for w in _FAILURE_WORDS)}
     first = s.obs.error.splitlines()[0] if s.obs.error else ""
     if "would have been defined by" in first:  # a name a failed top-level statement should have bound
+        syntax = any(word in first for word in ("SyntaxError", "IndentationError", "TabError"))
         return Candidate(
-            "load-error",
+            "syntax-error" if syntax else "load-error",
             0.95,
             f"The function needs something that failed while the submission was loading: {first}.",
             {"error": s.obs.error},
             checks,
         )
+    if first.startswith("NotImplementedError"):
+        first = "NotImplementedError (the function is not written yet)"
     what = {
         "raised": "raised " + first if first else "raised",
         "timeout": "did not finish within the time limit",
@@ -175,9 +186,25 @@ def _raises(failing: dict, seen: list[Seen]) -> Candidate | None:
     )
 
 
+def _returns_nothing(failing: dict, seen: list[Seen]) -> Candidate | None:
+    """Every call returned None (a body of ``pass``, a missing return): an unfinished stub."""
+    calls = [s for s in seen if s.obs.status in ("ok", "unreadable")]
+    if not calls or any(s.obs.status == "ok" or s.obs.raw is not None for s in calls):
+        return None
+    message = (
+        f"The function returns None (nothing) on every one of the {len(calls)} test cases tried: its body does "
+        "not compute a result yet, or the return statement is missing."
+    )
+    return Candidate("constant-output", 0.95, message, {"returned": "None", "cases": len(calls)}, set(failing))
+
+
 def contract_diagnoses(failing: dict, seen: list[Seen], probe, cfg) -> list[Candidate]:
-    """Contract causes of the failures: swapped outputs (alone when found), mutation, scalar-only
-    code, shapes, and exceptions or timeouts (unless the code is scalar-only)."""
+    """Contract causes of the failures: nothing returned (alone when so), swapped outputs (alone when
+    found), mutation, scalar-only code, shapes, and exceptions or timeouts (unless the code is
+    scalar-only)."""
+    nothing = _returns_nothing(failing, seen)
+    if nothing is not None:
+        return [nothing]
     swapped = _swapped_outputs(failing, seen, probe, cfg)
     if swapped is not None:
         return [swapped]

@@ -69,11 +69,19 @@ def exact_outputs(cfg, case: Case) -> dict[str, np.ndarray]:
     return as_float(cfg.target.exact(case))
 
 
+def adapt(cfg, case: Case) -> Case:
+    """A designed case as this run's candidate sees it (its problem form; no b for a model without bias)."""
+    return cfg.adapt(case) if hasattr(cfg, "adapt") else case
+
+
+def look(probe, cfg, label: str, case: Case) -> Seen:
+    """The candidate and the oracle on one designed case (adapted to the run's problem form)."""
+    case = adapt(cfg, case)
+    return Seen(label, case, observe(probe, case), exact_outputs(cfg, case))
+
+
 def designed(probe, cfg) -> list[Seen]:
-    out = []
-    for label, case in diagnose_cases.designed(cfg.target, cfg.fmt, cfg.lam):
-        out.append(Seen(label, case, observe(probe, case), exact_outputs(cfg, case)))
-    return out
+    return [look(probe, cfg, label, case) for label, case in diagnose_cases.designed(cfg.target, cfg.fmt, cfg.lam)]
 
 
 def counterexamples(result: Result, probe, cfg) -> list[Seen]:
@@ -161,3 +169,44 @@ def shape_words(case: Case) -> str:
 
 def show_number(v: float) -> str:
     return f"{v:.6g}"
+
+
+# --------------------------------------------------------------------------- per component, in words
+def component_right(cfg, s: Seen, comp: str) -> bool:
+    """Whether one output component equals the exact one (within the model tolerance)."""
+    if s.obs.outputs is None or comp not in s.obs.outputs:
+        return False
+    a = np.asarray(s.obs.outputs[comp], dtype=np.float64)
+    e = np.asarray(s.exact[comp], dtype=np.float64)
+    if a.shape != e.shape:
+        return False
+    floor = 0.0 if cfg.target.pointwise else PROBLEM_SCALE_FLOOR
+    return bool(close(a, e, float(np.max(np.abs(e), initial=0.0)) + floor, tolerance(cfg)).all())
+
+
+def correctness_checks(failing: dict) -> set[str]:
+    return {cid for cid in failing if cid.startswith("correctness.")}
+
+
+def worst_element(s: Seen, comp: str) -> tuple[str, float, float]:
+    """(label of the element with the largest error, candidate value, exact value)."""
+    a = np.asarray(s.obs.outputs[comp], dtype=np.float64).reshape(-1)  # type: ignore[index]
+    e = np.asarray(s.exact[comp], dtype=np.float64).reshape(-1)
+    with np.errstate(invalid="ignore"):
+        diff = np.where(np.isfinite(a), np.abs(a - e), np.inf)
+    i = int(np.argmax(diff))
+    return (comp if a.size == 1 else f"{comp}[{i}]"), float(a[i]), float(e[i])
+
+
+def example_text(s: Seen, comp: str) -> str:
+    """ "on the test case with m = 40, n = 3, dj_dw[0] is 0.001 where the right value is 0.1"."""
+    label, a, e = worst_element(s, comp)
+    return f"on the test case with {s.label}, {label} is {show_number(a)} where the right value is {show_number(e)}"
+
+
+def sizes_of(s: Seen) -> tuple[int, int]:
+    return (s.case.m, s.case.n) if s.case.is_problem else (1, 1)
+
+
+def join_words(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -15,19 +15,23 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from typing import Any
 
 import numpy as np
 
 from verifier.diagnosis import cases as diagnose_cases
+from verifier.diagnosis import measured as diagnose_measured
 from verifier.diagnosis import models as diagnose_models
 from verifier.diagnosis import numeric as diagnose_numeric
+from verifier.diagnosis import onset as diagnose_onset
 from verifier.diagnosis.catalog import MISTAKES, ORDER
 from verifier.diagnosis.contract import contract_diagnoses, nondeterministic, setup
 from verifier.diagnosis.evidence import (
     PROBLEM_SCALE_FLOOR,
     Candidate,
     Seen,
+    adapt,
     close,
     compare_model,
     counterexamples,
@@ -61,11 +65,12 @@ def attach(result: Result, probe, cfg) -> Result:
     """``result`` with its diagnoses; an ``unrecognized`` diagnosis if diagnosis itself fails."""
     if result.passed:
         return result
+    start = time.perf_counter()
     try:
         diagnoses = diagnose(result, probe, cfg)
     except Exception as exc:  # diagnosis must never take a report down
         diagnoses = (_unrecognized(result, [], f" (the diagnosis could not finish: {type(exc).__name__}: {exc})"),)
-    return dataclasses.replace(result, diagnoses=tuple(diagnoses))
+    return dataclasses.replace(result, diagnoses=tuple(diagnoses), diagnosis_elapsed=time.perf_counter() - start)
 
 
 def diagnose(result: Result, probe, cfg) -> tuple[Diagnosis, ...]:
@@ -84,7 +89,12 @@ def diagnose(result: Result, probe, cfg) -> tuple[Diagnosis, ...]:
         found = [c for c in found if c.checks]
     if not found:
         return (_unrecognized(result, _facts(cfg, seen)),)
-    return tuple(c.to_diagnosis(failing) for c in found)
+    out = tuple(c.to_diagnosis(failing) for c in found)
+    wrong_maths = [cid for cid in failing if cid.startswith("correctness.") and cid != "correctness.identities"]
+    if wrong_maths and not any(cid.startswith("correctness.") for c in found for cid in c.checks):
+        # the values are wrong and no finding explains it: that heads the list, not a contract finding
+        return (_unrecognized(result, _facts(cfg, seen)),) + out
+    return out
 
 
 def find(
@@ -106,9 +116,7 @@ def find(
     models = _models(failing, seen, probe, cfg)
     found += models
     if not models and not any(c.id in ("outputs-swapped", "wrong-shape", "raises") for c in found):
-        rp = _reduced_precision(failing, seen, cfg)
-        if rp is not None:
-            found.append(rp)
+        found += _general(failing, seen, probe, cfg)
     if ladder is None:
         ladder = any(cid in TAIL_CHECKS for cid in failing)
     designed_ok = all(is_right(cfg, s) for s in seen if not s.check)
@@ -118,12 +126,36 @@ def find(
 
 
 def _rank(found: list[Candidate]) -> list[Candidate]:
+    """One candidate per id; those explaining correctness failures first, then stability, then the
+    rest (a contract finding never heads the list when the maths is wrong); then by checks explained."""
     best: dict[str, Candidate] = {}
     for c in found:
         old = best.get(c.id)
         if old is None or (len(c.checks), c.confidence) > (len(old.checks), old.confidence):
             best[c.id] = c
-    return sorted(best.values(), key=lambda c: (-len(c.checks), -c.confidence, ORDER[c.id]))
+    return sorted(best.values(), key=lambda c: (_tier(c), -len(c.checks), -c.confidence, ORDER[c.id]))
+
+
+def _tier(c: Candidate) -> int:
+    if any(cid.startswith("correctness.") and cid != "correctness.identities" for cid in c.checks):
+        return 0
+    if any(cid.startswith(("stability.", "correctness.")) for cid in c.checks):
+        return 1
+    return 2
+
+
+def _general(failing: dict, seen: list[Seen], probe, cfg) -> list[Candidate]:
+    """No mistake model fits: float32-sized rounding when every value is a narrow-format number, else the
+    general mechanisms (verifier/diagnosis/measured.py), else reduced precision judged by size alone."""
+    rp = _reduced_precision(failing, seen, cfg)
+    if rp is not None and rp.confidence >= 0.9:
+        return [rp]
+    designed_seen = [s for s in seen if not s.check]
+    if designed_seen and not all(is_right(cfg, s) for s in designed_seen):
+        measured = diagnose_measured.measure(failing, seen, probe, cfg)
+        if measured:
+            return measured
+    return [rp] if rp is not None else []
 
 
 # --------------------------------------------------------------------------- mistake models
@@ -229,7 +261,7 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
             None,
         )
     points = []
-    rungs = diagnose_cases.ladder(target, fmt, cfg.lam)
+    rungs = [(z, adapt(cfg, case)) for z, case in diagnose_cases.ladder(target, fmt, cfg.lam)]
     batched = _batched_observations(probe, target, [case for _, case in rungs])
     for k, (z, case) in enumerate(rungs):
         try:
@@ -249,11 +281,13 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
             if pred is not None and compare_model(cfg, Seen("", case, obs, expected), pred)[0]:
                 passed = True  # explained by the mistake model already found
         points.append(diagnose_numeric.Point(z, case, obs.outputs, expected, passed, verdict.ulps, truth_finite))
-    findings = diagnose_numeric.tail_findings(target, points, fmt)
+    findings = diagnose_onset.tail_findings(cfg, probe, points)
     if not findings:
         return []
     # each failing tail check goes to the finding whose region holds its counterexample
     tail_failing = [cid for cid in failing if cid in TAIL_CHECKS or cid == "correctness.identities"]
+    if model is None:  # right on the benign probes: a correctness failure is the tail cause's small error
+        tail_failing += [cid for cid in failing if cid.startswith("correctness.") and cid not in tail_failing]
     assigned: dict[str, set[str]] = {f.id: set() for f in findings}
     for cid in tail_failing:
         ce = failing[cid].counterexample

@@ -6,8 +6,7 @@ the judge's verdict) and returns a Finding or None:
 - ``log-of-zero``: non-finite results where the truth is finite, already where sigma rounds to 1
   (|z| beyond 36.7 in float64) but below the overflow of exp, for targets that take a log;
 - ``overflow``: non-finite (or zero) results only beyond half the overflow threshold of exp;
-- ``clipping``: failing tail values equal to a clipped model (probability clipped at 1e-15, 1e-7,
-  machine epsilon, ..., or logs clamped at -100), or pinned at one constant while the truth moves;
+- ``clipping`` (verifier/diagnosis/clipping.py): values pinned at a clip constant;
 - ``cancellation``: finite results whose error grows with |z| before sigma saturates (1 - sigma,
   tanh forms), ending in 0 where the truth is tiny but not zero;
 - ``reduced-precision``: on benign inputs, errors of float32 or float16 size (judged on the probes).
@@ -15,7 +14,6 @@ the judge's verdict) and returns a Finding or None:
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,168 +126,28 @@ def overflow(target: Target, points: list[Point], fmt: Format) -> Finding | None
     return Finding("overflow", detail, 0.9, shown, {"points": _show(shown), "exp_overflow": t.exp_overflow}, zmin)
 
 
-@functools.lru_cache(maxsize=4096)
-def _unclipped_logs(z, f):
-    """(sigma, log sigma, log(1 - sigma)) exactly, for a logit z (mpf) or a probability f (float)."""
-    import mpmath
-
-    with mpmath.workprec(CLIP_PREC):
-        if f is None:
-            return reference.sigmoid(z), reference.log_sigmoid(z), reference.log_sigmoid(-z)
-        sig = mpmath.mpf(f)
-        lf = mpmath.log(sig) if sig > 0 else mpmath.ninf
-        l1f = mpmath.log1p(-sig) if sig < 1 else mpmath.ninf
-        return sig, lf, l1f
+def _label(p: Point) -> float | None:
+    return None if p.case.y is None else float(np.asarray(p.case.y).reshape(-1)[0])
 
 
-# What a clip changes in a pointwise target's output, by target name.
-_CLIPPED_VALUE = {"sigmoid": "probability", "loss": "loss", "loss-from-logit": "loss"}
-
-
-def _clip_changes(target: Target, case: Case, eps: float | None) -> bool:
-    """Whether clipping at ``eps`` (or clamping the logs, eps None) changes anything in ``case``."""
-    import mpmath
-
-    if case.is_problem:
-        parts = [_unclipped_logs(mpmath.mpf(z), None) for z in case.exact_logits]
-    elif case.z is not None:
-        parts = [_unclipped_logs(mpmath.mpf(float(z)), None) for z in np.asarray(case.z).reshape(-1)]
-    else:
-        parts = [_unclipped_logs(None, float(f)) for f in np.asarray(case.f).reshape(-1)]
-    if eps is None:
-        return any(lf < LOG_CLAMP or l1f < LOG_CLAMP for _, lf, l1f in parts)
-    return any(sig < eps or sig > 1 - eps for sig, _, _ in parts)
-
-
-def _clipped(target: Target, case: Case, eps: float | None) -> dict[str, np.ndarray] | None:
-    """What a candidate that clips the probability to [eps, 1 - eps] (or, eps None, clamps the logs at
-    -100) returns, computed exactly apart from the clip (so only the clip's own effect shows)."""
-    import mpmath
-
-    def logs(z=None, f=None):
-        """(log f, log(1 - f)) after the clip, for a logit z or a probability f."""
-        sig, lf, l1f = _unclipped_logs(None if z is None else mpmath.mpf(z), None if f is None else float(f))
-        with mpmath.workprec(CLIP_PREC):
-            if eps is None:
-                return max(lf, LOG_CLAMP), max(l1f, LOG_CLAMP), sig
-            if sig < eps or sig > 1 - eps:
-                c = mpmath.mpf(eps) if sig < eps else mpmath.mpf(1.0 - eps)  # 1 - eps as the float it rounds to
-                return mpmath.log(c), mpmath.log1p(-c), c
-            return lf, l1f, sig
-
-    def loss(y, lf, l1f):
-        y = float(y)
-        return -(y * lf if y else 0) - ((1 - y) * l1f if y != 1 else 0)
-
-    if target.pointwise:
-        key = "z" if case.z is not None else "f"
-        xs = np.asarray(case[key], dtype=np.float64).reshape(-1)
-        ys = np.asarray(case.y if case.y is not None else np.zeros_like(xs), dtype=np.float64).reshape(-1)
-        vals = []
-        for x, y in zip(xs, ys):
-            lf, l1f, sig = logs(z=x) if key == "z" else logs(f=x)
-            clipped = _CLIPPED_VALUE.get(target.name)
-            if clipped == "probability" and eps is not None:
-                vals.append(float(sig))
-            elif clipped == "loss":
-                vals.append(float(loss(y, lf, l1f)))
-            else:
-                return None
-        return {"value": np.array(vals).reshape(np.shape(case[key]))}
-    X, labels, w = case.X, np.asarray(case.y, dtype=np.float64), np.asarray(case.w, dtype=np.float64)
-    m = X.shape[0]
-    lam = case.lam
-    zs = case.exact_logits
-    parts = [logs(z=zi) for zi in zs]
-    out: dict[str, np.ndarray] = {}
-    if target.takes_log and target.has_cost:
-        total = mpmath.fsum(loss(yi, lf, l1f) for yi, (lf, l1f, _) in zip(labels, parts))
-        out["cost"] = np.array(
-            float(total / m + mpmath.mpf(lam) / (2 * m) * mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in w))
-        )
-    if target.logistic and target.has_gradient and eps is not None:
-        r = [sig - mpmath.mpf(float(yi)) for yi, (_, _, sig) in zip(labels, parts)]
-        Xf = np.asarray(X, dtype=np.float64)
-        out["dj_dw"] = np.array(
-            [float(mpmath.fsum(Xf[i, j] * r[i] for i in range(m)) / m + lam * w[j] / m) for j in range(X.shape[1])]
-        )
-        out["dj_db"] = np.array(float(mpmath.fsum(r) / m))
-    return out or None
-
-
-def _matches(
-    actual: dict[str, np.ndarray], predicted: dict[str, np.ndarray], expected: dict[str, np.ndarray]
-) -> tuple[bool, bool]:
-    """(every component equals the prediction or the truth, some component equals the prediction only)."""
-    some = False
-    for comp, a in actual.items():
-        a = np.asarray(a, dtype=np.float64)
-        e = np.asarray(expected[comp], dtype=np.float64)
-        p = np.asarray(predicted.get(comp, e), dtype=np.float64)
-        with np.errstate(all="ignore"):
-            near_p = np.abs(a - p) <= np.abs(p) * MATCH_REL + 1e-300
-            near_e = np.abs(a - e) <= np.abs(e) * MATCH_REL + 1e-300
-        if not np.all(near_p | near_e):
-            return False, False
-        some = some or bool(np.any(near_p & ~near_e))
-    return True, some
-
-
-def _substantially(a, b) -> bool:
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        return bool(np.any(~(np.abs(a - b) <= CHANGE_REL * np.maximum(np.abs(a), np.abs(b)))))
-
-
-def clipping(target: Target, points: list[Point], fmt: Format) -> Finding | None:
-    tail = [p for p in points if p.actual is not None and p.truth_finite and abs(p.z) > 2]
-    for eps in CLIP_EPS + (None,):
-        active = []
-        for p in tail:
-            if not _clip_changes(target, p.case, eps):
-                continue
-            pred = _clipped(target, p.case, eps)
-            if pred is None:
-                break
-            if any(_substantially(pred[c], p.expected[c]) for c in pred):
-                active.append((p, pred))
-        if len(active) < 2 or not all(_matches(p.actual or {}, pred, p.expected) == (True, True) for p, pred in active):
-            continue
-        pts = [p for p, _ in active]
-        what = (
-            f"the logs are clamped at {LOG_CLAMP:g}"
-            if eps is None
-            else f"the probability is clipped to [{eps:.3g}, 1 - {eps:.3g}]"
-        )
-        detail = (
-            f"for z = {_zlist(pts)} the result equals what it would be if {what}: "
-            f"it stays pinned while the true value keeps changing"
-        )
-        return Finding(
-            "clipping",
-            detail,
-            0.9,
-            pts,
-            {"points": _show(pts), "clip": "log clamp -100" if eps is None else eps},
-            min(abs(p.z) for p in pts),
-        )
-    # a constant the catalog does not know: the same value at three or more tail points on one side
-    bad = [p for p in tail if not p.passed and not p.nonfinite]
-    for side in (1, -1):
-        pts = [p for p in bad if p.z * side > 0]
-        for comp in target.components:
-            vals = [float(np.asarray((p.actual or {})[comp]).reshape(-1)[0]) for p in pts]
-            truths = [float(np.asarray(p.expected[comp]).reshape(-1)[0]) for p in pts]
-            if len(vals) >= 3 and len(set(vals)) == 1 and len(set(truths)) > 1:
-                detail = (
-                    f"{comp} stays at {vals[0]!r} for z = {_zlist(pts)} while the true value changes: "
-                    f"the result is pinned at a constant"
-                )
-                return Finding(
-                    "clipping", detail, 0.6, pts, {"points": _show(pts), "pinned": vals[0]}, min(abs(p.z) for p in pts)
-                )
-    return None
+def _cancelling(points: list[Point], side: int, limit: float) -> list[Point]:
+    """The points of one side (and label) from the first failing one on, when they all fail, stay
+    finite and their error does not shrink along the way (empty otherwise)."""
+    ordered = sorted(
+        (p for p in points if p.z * side > 0 and abs(p.z) <= limit and p.actual is not None), key=lambda p: abs(p.z)
+    )
+    first = next((i for i, p in enumerate(ordered) if not p.passed), None)
+    if first is None:
+        return []
+    after = ordered[first:]
+    stop = next((i for i, p in enumerate(after) if p.nonfinite), len(after))
+    after = after[:stop]  # a run may end in inf or NaN (log(0) once the cancelled value is 0)
+    if len(after) < 2 or any(p.passed for p in after):
+        return []
+    ulps = [p.ulps for p in after]
+    if any(b < a / CANCEL_DROP for a, b in zip(ulps, ulps[1:]) if math.isfinite(a) and math.isfinite(b)):
+        return []
+    return after
 
 
 def cancellation(target: Target, points: list[Point], fmt: Format) -> Finding | None:
@@ -298,45 +156,30 @@ def cancellation(target: Target, points: list[Point], fmt: Format) -> Finding | 
     bad = [p for p in points if not p.passed and p.actual is not None and not p.nonfinite and abs(p.z) <= limit]
     if len(bad) < 2:
         return None
-    sides = {1 if p.z > 0 else -1 for p in bad}
-    if len(sides) != 1:
+    runs = []
+    for side in (1, -1):
+        for label in sorted({_label(p) for p in points}, key=lambda v: -1 if v is None else v):
+            run = _cancelling([p for p in points if _label(p) == label], side, limit)
+            if run:
+                runs.append((side, label, run))
+    if not runs:
         return None
-    side = sides.pop()
-    ordered = sorted(
-        (p for p in points if p.z * side > 0 and abs(p.z) <= limit and p.actual is not None), key=lambda p: abs(p.z)
-    )
-    first = next(i for i, p in enumerate(ordered) if not p.passed)
-    after = ordered[first:]
-    if any(p.passed for p in after):
-        return None
-    ulps = [p.ulps for p in after]
-    if any(b < a / CANCEL_DROP for a, b in zip(ulps, ulps[1:]) if math.isfinite(a) and math.isfinite(b)):
-        return None
-    zmin = abs(after[0].z)
-    finite = [p for p in after if math.isfinite(p.ulps)]
-    last = finite[-1] if finite else after[0]
-    detail = (
-        f"the result loses accuracy for z {'>' if side > 0 else '<'} {side * zmin:g} (error {after[0].ulps:.3g} ulps "
-        f"at z = {after[0].z:g}"
-        + (f", growing to {last.ulps:.3g} ulps at z = {last.z:g}" if last is not after[0] else "")
-        + ") although it stays finite"
-    )
-    if any(np.all(np.asarray(v) == 0) for p in after for v in (p.actual or {}).values()):
+    texts = []
+    for side, label, after in runs:
+        finite = [p for p in after if math.isfinite(p.ulps)]
+        last = finite[-1] if finite else after[0]
+        zmin = abs(after[0].z)
+        texts.append(
+            f"for z {'>' if side > 0 else '<'} {side * zmin:g}{'' if label is None else f' with y = {label:g}'} (error "
+            f"{after[0].ulps:.3g} ulps at z = {after[0].z:g}"
+            + (f", growing to {last.ulps:.3g} ulps at z = {last.z:g}" if last is not after[0] else "")
+            + ")"
+        )
+    pts = [p for _, _, run in runs for p in run]
+    detail = "the result loses accuracy " + "; and ".join(texts) + ", although it stays finite"
+    if any(np.all(np.asarray(v) == 0) for p in pts for v in (p.actual or {}).values()):
         detail += "; it becomes exactly 0 where the true value is tiny but not zero"
-    return Finding("cancellation", detail, 0.8, after, {"points": _show(after)}, zmin)
-
-
-DETECTORS = (log_of_zero, overflow, clipping, cancellation)
-
-
-def tail_findings(target: Target, points: list[Point], fmt: Format) -> list[Finding]:
-    """Every numeric cause the ladder shows, in detector order (most specific first)."""
-    out = []
-    for detect in DETECTORS:
-        f = detect(target, points, fmt)
-        if f is not None:
-            out.append(f)
-    return out
+    return Finding("cancellation", detail, 0.8, pts, {"points": _show(pts)}, min(abs(p.z) for p in pts))
 
 
 def reduced_precision(

@@ -84,6 +84,11 @@ class Convention:
         sig = signatures.parse(self.signatures[target.name])
         return sig.with_lambda() if lam and self.supports_lambda else sig
 
+    def pinned(self, target: Target, lam: float) -> Convention:
+        """This convention with the signature of a run at ``lam`` fixed for every case, so that a case
+        with another lambda (diagnosis probes at lambda = 0) is called the same way."""
+        return replace(self, override=self.signature(target, lam))
+
     def with_signature(self, text: str) -> Convention:
         """This convention's function names, called with the signature ``text``."""
         return replace(self, override=signatures.parse(text), supports_lambda=True)

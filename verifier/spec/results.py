@@ -156,10 +156,11 @@ class Result:
     checks: tuple[CheckResult, ...]
     diagnoses: tuple[Diagnosis, ...] = ()
     warnings: tuple[str, ...] = ()
-    elapsed: float = 0.0
+    elapsed: float = 0.0  # seconds for the checks
     versions: dict[str, str] = field(default_factory=dict)
     schema: str = SCHEMA_VERSION
     signature: str = ""  # the signature the function was called with (verifier/spec/signatures.py)
+    diagnosis_elapsed: float = 0.0  # seconds spent diagnosing a failure (0 for a pass)
 
     @property
     def passed(self) -> bool:
@@ -201,6 +202,7 @@ class Result:
                 "function": self.function,
                 "lambda": self.lam,
                 "elapsed": self.elapsed,
+                "diagnosis_elapsed": self.diagnosis_elapsed,
                 "versions": self.versions,
                 "checks": [c.to_json() for c in self.checks],
                 "diagnoses": [d.to_json() for d in self.diagnoses],
@@ -264,6 +266,7 @@ class Result:
             versions=data.get("versions", {}),
             schema=data.get("schema", SCHEMA_VERSION),
             signature=data.get("signature", ""),
+            diagnosis_elapsed=data.get("diagnosis_elapsed", 0.0),
         )
 
 

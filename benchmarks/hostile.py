@@ -5,7 +5,8 @@
 For each submission: the outcome of one call of its ``sigmoid`` in a worker, the time from the call to
 that outcome (time to contain: the kill for a hang, the error for a blocked attack), and its score and
 first finding when the whole corpus is graded in one batch with two correct submissions.  Prints the
-isolation layers that were active.  Everything runs against a copy of the verifier package in a
+isolation layers that were active and how workers were started (``VERIFIER_ZYGOTE=off`` in the
+environment compares with new interpreters).  Everything runs against a copy of the verifier package in a
 temporary folder, so that a failure of containment cannot change this checkout.
 """
 
@@ -61,7 +62,7 @@ def inner(base: Path, call_timeout: float, jobs: int) -> int:
     from verifier.grading.assignment import load_assignment
     from verifier.grading.batch import grade_class
     from verifier.report.views import CLASS_REPORTS
-    from verifier.sandbox import Worker, isolation
+    from verifier.sandbox import Worker, isolation, zygote
 
     subs = base / "subs"
     rows = []
@@ -99,6 +100,11 @@ def inner(base: Path, call_timeout: float, jobs: int) -> int:
         f"(call timeout {call_timeout:g}s)"
     )
     print(f"isolation layers active: {', '.join(layers)}")
+    if not zygote.requested():
+        print(f"workers: new interpreters ({zygote.ENV_VAR}=off)")
+    else:
+        refused = zygote.refused()
+        print("workers: forked by the zygote" + (f", until it was refused: {refused}" if refused else ""))
     missing = [layer for layer in isolation.LAYERS if layer not in layers]
     print(f"isolation layers missing here: {', '.join(missing) or 'none'}")
     return 0

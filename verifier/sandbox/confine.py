@@ -7,6 +7,8 @@ in place, which the worker reports back with its load reply.
 
 - ``cgroup-pids``: join the cgroup the verifier made for this worker (its ``pids.max`` caps processes
   and threads; the verifier kills everything listed in it when the worker stops).
+- ``cgroup-memory``: join the memory cgroup the verifier made for this worker (its limit caps the
+  memory of the whole process tree; in cgroup v2 it is the same cgroup as the one above).
 - ``pid-namespace``: the worker is process 1 of a new PID namespace, where the kernel ignores signals
   without a handler.  It forks: process 1 stays behind as a minimal init that reaps orphans and, when
   the real worker (process 2) ends, writes its wait status on a private pipe and exits, which makes the
@@ -18,6 +20,10 @@ in place, which the worker reports back with its load reply.
   there to be read.
 - ``unprivileged-user``: when really root, drop to ``nobody`` (no groups, no capabilities).
 - ``no-new-privileges``: ``PR_SET_NO_NEW_PRIVS``: no set-user-ID program can give privileges back.
+
+`enter_namespaces` is what ``unshare --pid --net --mount --propagation private`` (with ``--user
+--map-root-user`` when not root) does before it forks, for a process forked by the zygote
+(`verifier.sandbox.zygote`) instead of started through ``unshare``.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import os
 import sys
 from typing import Any
 
-__all__ = ["confine"]
+__all__ = ["confine", "die_with_parent", "enter_namespaces"]
 
 _MS_RDONLY = 1
 _MS_NOSUID = 2
@@ -39,6 +45,11 @@ _MS_REC = 16384
 _MS_PRIVATE = 1 << 18
 _MNT_DETACH = 2
 _PR_SET_NO_NEW_PRIVS = 38
+_PR_SET_PDEATHSIG = 1
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWPID = 0x20000000
+_CLONE_NEWNET = 0x40000000
 _SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(os.uname().machine)
 _DEVICES = ("null", "zero", "full", "random", "urandom")
 
@@ -172,7 +183,39 @@ def _drop_to(uid: int, gid: int) -> None:
     os.setresuid(uid, uid, uid)
 
 
+def _map_to_root(uid: int, gid: int) -> None:
+    """In a new user namespace: map root inside to the caller outside (``--map-root-user``)."""
+    for path, text in (
+        ("/proc/self/setgroups", "deny"),
+        ("/proc/self/uid_map", f"0 {uid} 1"),
+        ("/proc/self/gid_map", f"0 {gid} 1"),
+    ):
+        with open(path, "w") as f:
+            f.write(text)
+
+
 # ------------------------------------------------------------------------------------------ public
+
+
+def enter_namespaces(mode: str) -> None:
+    """Unshare the PID (for the next child), network and mount namespaces and make every mount
+    private; with `mode` "user" inside a new user namespace that maps the caller to root.  Raises
+    OSError when the system refuses; the caller must be single-threaded."""
+    flags = _CLONE_NEWPID | _CLONE_NEWNET | _CLONE_NEWNS
+    uid, gid = os.getuid(), os.getgid()
+    if mode == "user":
+        flags |= _CLONE_NEWUSER
+    elif mode != "plain":
+        raise ValueError(f"mode={mode!r}: pass 'plain' or 'user'")
+    _check(_c().unshare(ctypes.c_int(flags)), "unshare")
+    if mode == "user":
+        _map_to_root(uid, gid)
+    _mount("none", "/", None, _MS_REC | _MS_PRIVATE)
+
+
+def die_with_parent() -> None:
+    """SIGKILL this process when its parent ends (``unshare --kill-child``)."""
+    _check(_c().prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
 
 
 def confine(config: dict[str, Any], channel_fds: tuple[int, ...]) -> list[str]:
@@ -180,8 +223,12 @@ def confine(config: dict[str, Any], channel_fds: tuple[int, ...]) -> list[str]:
     names of the layers in place.  Never raises: a step the system refuses is left out."""
     layers = ["process-group"]
     cgroup = config.get("cgroup")
-    if cgroup and _join_cgroup(cgroup):
+    joined = isinstance(cgroup, str) and _join_cgroup(cgroup)
+    if joined:
         layers.append("cgroup-pids")
+    memory = config.get("memory_cgroup")
+    if isinstance(memory, str) and ((joined and memory == cgroup) or (memory != cgroup and _join_cgroup(memory))):
+        layers.append("cgroup-memory")
     status_fd = config.get("status_fd")
     if config.get("namespaces") and os.getpid() == 1 and status_fd is not None:
         _become_init_and_fork(int(status_fd), channel_fds)

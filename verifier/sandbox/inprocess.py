@@ -4,12 +4,20 @@ but called in this process."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from verifier.sandbox import wire
 from verifier.sandbox.loader import LoadedSource
-from verifier.sandbox.outcomes import CallOutcome, CandidateError, Limits, LoadOutcome, _call_outcome, _failed_call
+from verifier.sandbox.outcomes import (
+    CallOutcome,
+    CandidateError,
+    Limits,
+    LoadOutcome,
+    _call_outcome,
+    _calls,
+    _failed_call,
+)
 from verifier.sandbox.worker import run_call
 
 
@@ -35,10 +43,26 @@ class InProcessExecutor:
         return LoadOutcome(True, None, "", 0.0)
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> CallOutcome:
+        """Call function `name` with copies of wire values, judged as a Worker judges a call.
+
+        Arguments that cannot cross the wire raise wire.WireError."""
+        return self.call_many(name, [(args, kwargs)])[0]
+
+    def call_many(
+        self, name: str, calls: Iterable[tuple[tuple[Any, ...], dict[str, Any]]], timeout: float | None = None
+    ) -> list[CallOutcome]:
+        """Call function `name` once per ``(args, kwargs)`` pair of `calls`, in order: one CallOutcome
+        per pair, each call with its own copies of the arguments.  Every argument is checked before
+        the first call (wire.WireError); `timeout` is accepted for the Worker's signature and not
+        enforced (nothing here stops a call), so no call of a batch is ever "not-run"."""
+        sent = [wire.encode({"args": list(args), "kwargs": kwargs}) for args, kwargs in _calls(calls)]
         fn = self._functions.get(name)
         if fn is None:
-            return _failed_call("raised", CandidateError("NameError", f"no function {name!r} was given"))
-        sent = wire.decode(wire.encode({"args": list(args), "kwargs": kwargs}))
+            missing = _failed_call("raised", CandidateError("NameError", f"no function {name!r} was given"))
+            return [missing] * len(sent)
+        return [self._run(fn, wire.decode(body)) for body in sent]
+
+    def _run(self, fn: Callable[..., Any], sent: dict[str, Any]) -> CallOutcome:
         reply = run_call(fn, sent["args"], sent["kwargs"], self._loaded, self.limits.output_bytes)
         try:
             reply = wire.decode(wire.encode(reply))

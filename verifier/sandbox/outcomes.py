@@ -7,6 +7,7 @@ engine reads them.  `STATUSES` lists every call status.
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ __all__ = [
     "LoadOutcome",
 ]
 
-STATUSES = ("ok", "raised", "timeout", "exited", "bad-output", "killed")
+STATUSES = ("ok", "raised", "timeout", "exited", "bad-output", "killed", "not-run")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ class Limits:
       unprivileged user (Linux counts that one per user, over every worker at once); root without a
       cgroup has no process limit.  Default 64.
     - `output_bytes`: characters of printed output kept per load or call; the rest is counted.
+    - `memory`: bytes of memory (RAM, and no swap on top) for the worker's whole process tree, all
+      its descendants together: the limit of the worker's own memory cgroup where one is writable
+      (``memory.max`` in cgroup v2, ``memory.limit_in_bytes`` in v1).  Past it the kernel kills a
+      process of the tree; the outcome is "killed" with a `CandidateError` of type "MemoryLimit".
+      Where no memory cgroup is available only `address_space` applies, per process.  Default 2 GiB.
     """
 
     address_space: int | None = 2 << 30
@@ -53,9 +59,10 @@ class Limits:
     file_size: int | None = 16 << 20
     processes: int | None = 64
     output_bytes: int = 64 << 10
+    memory: int | None = 2 << 30
 
     def __post_init__(self) -> None:
-        for name in ("address_space", "cpu_seconds", "open_files", "file_size", "processes"):
+        for name in ("address_space", "memory", "cpu_seconds", "open_files", "file_size", "processes"):
             value = getattr(self, name)
             if value is not None and not (isinstance(value, (int, float)) and value > 0):
                 raise ValueError(f"Limits({name}={value!r}): pass a positive number, or None for no limit")
@@ -118,7 +125,9 @@ class CallOutcome:
     """The result of one call.
 
     - `status`: "ok", "raised", "timeout", "exited" (sys.exit, os._exit, crash), "bad-output"
-      (returned something that is not a plain number/array/container), "killed" (a resource limit).
+      (returned something that is not a plain number/array/container), "killed" (a resource limit),
+      "not-run" (a call of a batch, `Worker.call_many`, after an earlier call of the same batch timed
+      out or ended the worker; its `error` names that call and why, and the call was never made).
     - `value`: the returned wire value when status is "ok", else None.
     - `error`: a CandidateError unless status is "ok".
     - `stdout`: what the call printed to stdout and stderr, interleaved, capped.
@@ -171,22 +180,56 @@ def _skipped(data: Any) -> tuple[SkippedStatement, ...]:
 
 
 def _call_outcome(reply: dict[str, Any]) -> CallOutcome:
+    """The outcome a call's reply describes; a field left out (the worker's `compact`) is its default."""
     status = reply.get("status")
     if status not in STATUSES:
         raise wire.WireError(f"reply with unknown status {status!r}")
+    error, warned, mutated = reply.get("error"), reply.get("warnings"), reply.get("mutated")
     return CallOutcome(
         status=status,
         value=reply.get("value") if status == "ok" else None,
-        error=_error(reply.get("error")),
+        error=_error(error) if error is not None else None,
         stdout=str(reply.get("stdout", "")),
-        warnings=_warnings(reply.get("warnings")),
-        mutated=tuple(m for m in reply.get("mutated") or () if type(m) in (int, str)),
+        warnings=_warnings(warned) if warned else (),
+        mutated=tuple(m for m in mutated if type(m) in (int, str)) if mutated else (),
         elapsed=float(reply.get("elapsed", 0.0)),
     )
 
 
 def _failed_call(status: str, error: CandidateError | None, elapsed: float = 0.0, stdout: str = "") -> CallOutcome:
     return CallOutcome(status, None, error, stdout, (), (), elapsed)
+
+
+def _calls(calls: Iterable[Any]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """The ``(args, kwargs)`` pairs of a batch, checked: args a tuple or list, kwargs a str-keyed dict."""
+    items = []
+    for i, item in enumerate(calls):
+        pair = tuple(item) if isinstance(item, (tuple, list)) else ()
+        if (
+            len(pair) != 2
+            or not isinstance(pair[0], (tuple, list))
+            or not isinstance(pair[1], Mapping)
+            or not all(type(k) is str for k in pair[1])
+        ):
+            raise TypeError(f"calls[{i}]={item!r}: pass an (args, kwargs) pair, e.g. ((x,), {{}})")
+        items.append((tuple(pair[0]), dict(pair[1])))
+    return items
+
+
+def _not_run(index: int, stopper: CallOutcome) -> CallOutcome:
+    """The outcome of a batched call left out because call `index` of its batch ended the worker."""
+    why = f"{stopper.status}: {stopper.error}" if stopper.error is not None else stopper.status
+    return _failed_call("not-run", CandidateError("NotRun", f"not run: call [{index}] of the batch stopped it ({why})"))
+
+
+def describe_memory_kill(limit: int | None, when: str) -> tuple[str, CandidateError]:
+    """(call status, error) for a worker killed by the kernel for passing its memory cgroup's limit."""
+    amount = f"{limit / (1 << 20):g} MiB" if limit else "its limit"
+    return "killed", CandidateError(
+        "MemoryLimit",
+        f"the process tree used more than its memory limit of {amount} {when} "
+        "(SIGKILL from the kernel's out-of-memory killer)",
+    )
 
 
 def signal_name(number: int) -> str:

@@ -5,12 +5,16 @@ and calls its functions; `InProcessExecutor` calls trusted Python callables dire
 judging (strict output conversion, mutation check, captured output and warnings).  Both return
 frozen `LoadOutcome` / `CallOutcome` values: nothing a candidate does raises in the verifier.
 
-Each call of a `Worker` is one request on a private pipe (`verifier.sandbox.wire`, never pickle).  A call
+Each call of a `Worker` is one request on a private pipe (`verifier.sandbox.wire`, never pickle);
+`Worker.call_many` makes many calls of one function in one request, with one reply per call.  A call
 that passes its timeout gets SIGKILL on the worker's whole process group, its PID namespace and its
-cgroup, whichever the system has (`verifier.sandbox.isolation`); the next call starts a fresh worker and loads
+cgroups, whichever the system has (`verifier.sandbox.isolation`); the next call starts a fresh worker and loads
 the source again.  The worker runs in an empty temporary directory that holds a copy of the source,
 with a scrubbed environment, the resource limits of `Limits`, and where the system allows, no
-network, a private read-only root file system and the user ``nobody`` (`verifier.sandbox.confine`).
+network, a private read-only root file system, the user ``nobody`` and a memory limit for its whole
+process tree (`verifier.sandbox.confine`).  Workers are forked by this process's zygote
+(`verifier.sandbox.zygote`), which has numpy imported already, with the same layers; where it cannot
+be used, each worker is a new interpreter started through ``unshare``.
 
 Example::
 
@@ -18,6 +22,7 @@ Example::
         if ex.load().ok and ex.has_function("sigmoid"):
             out = ex.call("sigmoid", np.linspace(-5, 5, 11))
             out.status, out.value
+            outs = ex.call_many("sigmoid", [((z,), {}) for z in (-1.0, 0.0, 1.0)])
 """
 
 from __future__ import annotations
@@ -31,10 +36,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, BinaryIO
 
-from verifier.sandbox import isolation, wire
+from verifier.sandbox import isolation, wire, zygote
 from verifier.sandbox.loader import is_module_spec, split_spec
 from verifier.sandbox.outcomes import (
     CallOutcome,
@@ -42,13 +47,22 @@ from verifier.sandbox.outcomes import (
     Limits,
     LoadOutcome,
     _call_outcome,
+    _calls,
     _error,
     _failed_call,
+    _not_run,
     _skipped,
     _warnings,
     describe_exit_status,
+    describe_memory_kill,
 )
 from verifier.sandbox.staging import StagingError, stage
+
+# Within a batch, when the next reply is not there yet, the verifier first sleeps this long: the
+# worker's replies meanwhile wait in the pipe without waking the verifier for each one (on a busy
+# machine every wake-up also preempts the worker), and one read then takes them all.  The sleep
+# counts towards the call's time limit; the last call of a batch is awaited without it.
+_LINGER = 0.002
 
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -118,14 +132,16 @@ class Worker:
         self.preamble = str(preamble or "")
         self.notes: tuple[str, ...] = ()  # what staging did not copy as it was
         self.starts = 0  # processes started so far
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: subprocess.Popen[bytes] | zygote.Forked | None = None
         self._requests: Any = None
         self._replies: Any = None
+        self._reader: wire.FrameReader | None = None  # the replies, read in chunks
         self._tmp: str | None = None
         self._copy: str | None = None
         self._load: LoadOutcome | None = None
         self._status: Any = None  # the PID namespace's init reports the worker's wait status here
         self._cgroup: isolation.PidsCgroup | None = None
+        self._memory: isolation.MemoryCgroup | None = None
         self.isolation: tuple[str, ...] = ()  # the layers the last worker reported
 
     # -- public interface
@@ -141,30 +157,40 @@ class Worker:
 
         Arguments that cannot cross the wire raise wire.WireError (a bug in the caller).
         """
-        body = wire.encode(
-            {
-                "op": "call",
-                "name": str(name),
-                "args": list(args),
-                "kwargs": kwargs,
-                "cpu_seconds": self.limits.cpu_seconds,
-            }
-        )
+        return self.call_many(name, [(args, kwargs)])[0]
+
+    def call_many(
+        self, name: str, calls: Iterable[tuple[tuple[Any, ...], dict[str, Any]]], timeout: float | None = None
+    ) -> list[CallOutcome]:
+        """Call function `name` once per ``(args, kwargs)`` pair of `calls`, in order, in one request;
+        one CallOutcome per pair, each judged as `call` judges a call (arguments copied, mutation,
+        printed output, warnings, the CPU limit, output conversion).
+
+        - `timeout`: wall-clock seconds for each call (default `call_timeout`), each reply awaited on
+          its own.
+        A call that times out or ends the worker stops the batch: it gets its "timeout", "killed" or
+        "exited" outcome ("killed" with a MemoryLimit error too when the kernel killed any process of
+        the worker's tree for passing `Limits.memory`), the worker is stopped (the next call starts a
+        fresh one), and the calls after it are not made: status "not-run".  Arguments that cannot cross
+        the wire raise wire.WireError before anything is sent; a malformed pair raises TypeError.
+        """
+        items = _calls(calls)
+        limit = self.call_timeout if timeout is None else _seconds("timeout", timeout)
+        requests = _batches(items, lambda part: self._batch_body(str(name), part))
+        if not items:
+            return []
         failed = self._ensure_loaded()
         if failed is not None:
-            return failed
-        start = time.perf_counter()
-        try:
-            reply = self._request(body, self.call_timeout)
-            return _call_outcome(reply)
-        except _TimedOut:
-            return _failed_call(
-                "timeout",
-                CandidateError("Timeout", f"did not return within {self.call_timeout:g} s"),
-                time.perf_counter() - start,
-            )
-        except _Died as died:
-            return _failed_call(died.status, died.error, time.perf_counter() - start)
+            return [failed] * len(items)
+        outcomes: list[CallOutcome] = []
+        for body, count in requests:
+            done = self._run_batch(body, count, limit)
+            outcomes.extend(done)
+            if len(done) < count:  # the last one stopped the worker
+                stopper = len(outcomes) - 1
+                outcomes.extend(_not_run(stopper, outcomes[stopper]) for _ in range(len(items) - len(outcomes)))
+                break
+        return outcomes
 
     def has_function(self, name: str) -> bool:
         """Whether the loaded source defines a callable `name` (False when it did not load)."""
@@ -210,6 +236,40 @@ class Worker:
             return self._request(wire.encode(msg), self.call_timeout).get("value", default)
         except (_TimedOut, _Died):
             return default
+
+    def _batch_body(self, name: str, items: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> bytes:
+        args = [list(a) for a, _ in items]
+        kwargs = [kw or None for _, kw in items]  # None for no keyword argument: one node, not a dict
+        request = {"op": "call_many", "name": name, "args": args, "kwargs": kwargs}
+        return wire.encode({**request, "cpu_seconds": self.limits.cpu_seconds})
+
+    def _run_batch(self, body: bytes, count: int, timeout: float) -> list[CallOutcome]:
+        """Send one ``call_many`` request and read its `count` replies; a call that stops the worker
+        ends the list with its outcome."""
+        outcomes: list[CallOutcome] = []
+        start = time.perf_counter()
+        try:
+            self._send(body)
+            for index in range(count):
+                start = time.perf_counter()
+                linger = _LINGER if index < count - 1 else 0.0
+                outcomes.append(self._call_reply(self._receive(timeout, linger), index))
+        except _TimedOut:
+            error = CandidateError("Timeout", f"did not return within {timeout:g} s")
+            outcomes.append(_failed_call("timeout", error, time.perf_counter() - start))
+        except _Died as died:
+            outcomes.append(_failed_call(died.status, died.error, time.perf_counter() - start))
+        return outcomes
+
+    def _call_reply(self, reply: dict[str, Any], index: int) -> CallOutcome:
+        """The outcome a reply describes; a reply out of order, of no known status or with fields of
+        the wrong types (a forged one) broke the channel."""
+        try:
+            if reply.get("index") == index:
+                return _call_outcome(reply)
+        except (wire.WireError, TypeError, ValueError, AttributeError):
+            pass
+        raise self._died()
 
     def _ensure_loaded(self) -> CallOutcome | None:
         """Have a live worker with the source loaded; else the CallOutcome that stands for the failure."""
@@ -292,10 +352,10 @@ class Worker:
     def _spawn(self) -> None:
         # TMP/work: the worker's directory (the only writable place it sees); TMP/root: where its
         # private root is built; TMP/.worker-stderr: the worker's own stderr, out of its sight.
-        self._tmp = tempfile.mkdtemp(prefix="verifier-worker-")
-        workdir = os.path.join(self._tmp, "work")
+        self._tmp = tmp = tempfile.mkdtemp(prefix="verifier-worker-")
+        workdir = os.path.join(tmp, "work")
         os.mkdir(workdir)
-        os.mkdir(os.path.join(self._tmp, "root"))
+        os.mkdir(os.path.join(tmp, "root"))
         self._copy = None
         if not is_module_spec(self.source) and os.path.isfile(self.source):
             # The candidate sees a copy of its own submission and nothing else of the submissions folder.
@@ -303,53 +363,100 @@ class Worker:
             self._copy, self.notes = staged.main, staged.notes
         ids = isolation.unprivileged_ids()
         if ids is not None:
-            os.chmod(self._tmp, 0o711)
+            os.chmod(tmp, 0o711)
             os.chown(workdir, *ids)
         self._cgroup = isolation.PidsCgroup.create(self.limits.processes)
+        self._memory = isolation.MemoryCgroup.create(self.limits.memory, self._cgroup)
         env = isolation.worker_environment(workdir, _PACKAGE_ROOT)
+        with open(os.path.join(tmp, ".worker-stderr"), "wb") as stderr:
+            if not self._start(workdir, env, stderr, forked=True):
+                self._start(workdir, env, stderr, forked=False)
+        self.starts += 1
+
+    def _start(self, workdir: str, env: dict[str, str], stderr: BinaryIO, forked: bool) -> bool:
+        """Start the worker on fresh pipes: forked by the zygote, or as a new interpreter through
+        ``unshare``; False when the zygote did not give one (its pipes are closed again)."""
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         st_r, st_w = os.pipe()
-        config = isolation.worker_config(workdir, os.path.join(self._tmp, "root"), st_w, self._cgroup)
-        argv = isolation.worker_command(
-            [sys.executable, "-s", "-m", "verifier.sandbox.worker", str(req_r), str(rep_w), json.dumps(config)]
-        )
-        stderr_path = os.path.join(self._tmp, ".worker-stderr")
+        root = os.path.join(os.path.dirname(workdir), "root")
+        config = isolation.worker_config(workdir, root, st_w, self._cgroup, self._memory)
+        proc: subprocess.Popen[bytes] | zygote.Forked | None = None
         try:
-            with open(stderr_path, "wb") as stderr:
-                self._proc = subprocess.Popen(
-                    argv,
-                    pass_fds=(req_r, rep_w, st_w),
-                    cwd=workdir,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=stderr,
-                    start_new_session=True,
-                    close_fds=True,
-                )
+            if forked:
+                spec = zygote.WorkerSpec(workdir, env, config, req_r, rep_w, st_w, stderr.fileno())
+                proc = zygote.start_worker(spec, isolation.namespace_mode(), _PACKAGE_ROOT)
+            else:
+                proc = _popen(config, env, workdir, stderr, (req_r, rep_w, st_w))
         finally:
-            os.close(req_r)
-            os.close(rep_w)
-            os.close(st_w)
+            for fd in (req_r, rep_w, st_w):
+                os.close(fd)
+            if proc is None:
+                for fd in (req_w, rep_r, st_r):
+                    os.close(fd)
+        if proc is None:
+            return False
+        self._proc = proc
         self._requests = open(req_w, "wb", buffering=0)
         self._replies = open(rep_r, "rb", buffering=0)
+        self._reader = wire.FrameReader(rep_r, wire.MAX_REPLY_BYTES)
         self._status = open(st_r, "rb", buffering=0)
-        self.starts += 1
+        return True
 
-    def _request(self, body: bytes, timeout: float) -> dict[str, Any]:
-        """Send one request and wait for its reply; _TimedOut / _Died leave the worker stopped."""
+    def _send(self, body: bytes) -> None:
+        """Send one request; _Died leaves the worker stopped."""
         try:
             wire.send_body(self._requests, body)
-            reply = wire.recv(self._replies, wire.MAX_REPLY_BYTES, timeout=timeout)
+        except (wire.WireError, OSError):  # closed or broken pipe
+            raise self._died() from None
+
+    def _receive(self, timeout: float, linger: float = 0.0) -> dict[str, Any]:
+        """Wait for one reply; _TimedOut / _Died leave the worker stopped.
+
+        Replies are read in chunks (every reply that has arrived, in one read), and the worker's
+        memory cgroup is looked at after every read: a reply counts only when no process of the tree
+        had been killed for memory once it was read; else the call it answers is "killed"."""
+        reader = self._reader
+        if reader is None:
+            raise self._died()
+        deadline = time.monotonic() + timeout
+        try:
+            body = reader.frame()
+            if body is None and linger > 0:
+                time.sleep(min(linger, timeout / 10))  # let the next replies come too: one read for all
+            while body is None:
+                reader.fill(deadline)
+                memory = self._memory_kill()
+                if memory is not None:  # the reply may have come, but the tree passed its limit on the way
+                    self._stop()
+                    raise memory
+                body = reader.frame()
+            reply = wire.decode(body)
         except wire.WireTimeout:
+            memory = self._memory_kill()  # a process of the tree killed for memory: the cause
             self._stop()
-            raise _TimedOut() from None
+            raise (memory or _TimedOut()) from None
         except (wire.WireError, OSError):  # closed, broken pipe, or garbage on the channel
             raise self._died() from None
         if type(reply) is not dict:
             raise self._died() from None
         return reply
+
+    def _memory_kill(self) -> _Died | None:
+        """A "killed" MemoryLimit outcome when the kernel's out-of-memory killer acted in the worker's
+        memory cgroup: on the worker or on any process it started (cgroup v1 kills one process, and the
+        worker may outlive it; cgroup v2 kills the whole tree, memory.oom.group).  Each worker gets a
+        fresh cgroup, so any kill there happened in this worker's lifetime."""
+        memory = self._memory
+        if memory is None or not memory.oom_killed():
+            return None
+        when = "during the call" if self._load is not None else "while loading"
+        return _Died(*describe_memory_kill(memory.limit, when))
+
+    def _request(self, body: bytes, timeout: float) -> dict[str, Any]:
+        """Send one request and wait for its reply; _TimedOut / _Died leave the worker stopped."""
+        self._send(body)
+        return self._receive(timeout)
 
     def _worker_status(self, timeout: float) -> int | None:
         """The wait status the PID namespace's init reported for the worker (as a returncode), or None."""
@@ -371,7 +478,8 @@ class Worker:
                 returncode = proc.wait(timeout=1.0)
             except subprocess.TimeoutExpired:
                 returncode = None
-        died = _death(returncode, "during the call" if self._load is not None else "while loading")
+        when = "during the call" if self._load is not None else "while loading"
+        died = self._memory_kill() or _death(returncode, when)
         if returncode is not None and returncode > 0 and self._load is None:
             tail = self._stderr_tail()
             if tail:
@@ -400,9 +508,13 @@ class Worker:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        cgroup, self._cgroup = self._cgroup, None
-        if cgroup is not None:  # whatever left the process group: setsid, double fork
-            cgroup.remove()
+            if isinstance(proc, zygote.Forked):
+                proc.release()
+        cgroups = (self._memory, self._cgroup)  # memory first: in cgroup v2 it may share the pids one
+        self._cgroup = self._memory = None
+        for cgroup in cgroups:
+            if cgroup is not None:  # whatever left the process group: setsid, double fork
+                cgroup.remove()
         for f in (self._requests, self._replies, self._status):
             if f is not None:
                 try:
@@ -410,9 +522,51 @@ class Worker:
                 except OSError:
                     pass
         self._requests = self._replies = self._status = None
+        self._reader = None
         tmp, self._tmp = self._tmp, None
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _popen(
+    config: dict[str, Any], env: dict[str, str], workdir: str, stderr: BinaryIO, fds: tuple[int, int, int]
+) -> subprocess.Popen[bytes]:
+    """The worker as a new interpreter, through the namespace launcher where there is one."""
+    argv = isolation.worker_command(
+        [sys.executable, "-s", "-m", "verifier.sandbox.worker", str(fds[0]), str(fds[1]), json.dumps(config)]
+    )
+    return subprocess.Popen(
+        argv,
+        pass_fds=fds,
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,
+        close_fds=True,
+    )
+
+
+def _seconds(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not (isinstance(value, (int, float)) and value > 0):
+        raise ValueError(f"{name}={value!r}: pass a positive number of seconds")
+    return float(value)
+
+
+_Items = list[tuple[tuple[Any, ...], dict[str, Any]]]
+
+
+def _batches(items: _Items, encode: Callable[[_Items], bytes]) -> list[tuple[bytes, int]]:
+    """``call_many`` request bodies for `items` with their number of calls: one request, split in
+    halves while a body is larger than a worker accepts (wire.MAX_REPLY_BYTES)."""
+    if not items:
+        return []
+    body = encode(items)
+    if len(body) <= wire.MAX_REPLY_BYTES or len(items) == 1:
+        return [(body, len(items))]
+    half = len(items) // 2
+    return _batches(items[:half], encode) + _batches(items[half:], encode)
 
 
 _last_layers: tuple[str, ...] | None = None

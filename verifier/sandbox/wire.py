@@ -31,6 +31,7 @@ import numpy as np
 __all__ = [
     "ALLOWED_DTYPES",
     "BadOutput",
+    "FrameReader",
     "WireClosed",
     "WireError",
     "WireTimeout",
@@ -57,6 +58,7 @@ _HDR = struct.Struct("<I")
 ALLOWED_DTYPES = frozenset(
     np.dtype(t).str for t in ("f2", "f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1")
 )
+_DTYPES = {code: np.dtype(code) for code in ALLOWED_DTYPES}
 _SCALAR_TYPES = {
     id(t): t
     for t in (
@@ -101,10 +103,38 @@ def encode(value: Any) -> bytes:
     state = [0, 0]  # nodes seen, bytes of buffers
     tree = _enc(value, buffers, state, 0)
     try:
-        header = json.dumps(tree, allow_nan=False, separators=(",", ":")).encode()
+        header = _dumps(tree).encode()
     except (ValueError, TypeError) as exc:  # e.g. an int too large for str()
         raise WireError(f"cannot encode value: {exc}") from None
     return b"".join([MAGIC, _HDR.pack(len(header)), header, *buffers])
+
+
+def _json_dumps(tree: Any) -> str:
+    return json.dumps(tree, allow_nan=False, separators=(",", ":"))
+
+
+def _make_dumps() -> Any:
+    """``json.dumps(tree, allow_nan=False, separators=(",", ":"))``, with the C encoder made once
+    instead of once per call (the same bytes: it is the encoder json.dumps itself uses)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _json_dumps
+
+    def refuse(o: Any) -> Any:
+        raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+    try:
+        encoder = make(None, refuse, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False)
+    except TypeError:  # another signature in another Python
+        return _json_dumps
+
+    def dumps(tree: Any) -> str:
+        return "".join(encoder(tree, 0))
+
+    return dumps
+
+
+_dumps = _make_dumps()
 
 
 def _enc(x: Any, buffers: list[bytes], state: list[int], depth: int) -> Any:
@@ -125,8 +155,12 @@ def _enc(x: Any, buffers: list[bytes], state: list[int], depth: int) -> Any:
             raise WireError(f"string of {len(x)} characters exceeds the cap of {MAX_STR}")
         return x
     if t is np.ndarray:
-        dt = _wire_dtype(x.dtype)
-        data = np.ascontiguousarray(x, dtype=dt).tobytes()
+        dt = x.dtype
+        if dt.str in ALLOWED_DTYPES:  # native already: its bytes in C order as they are
+            data = x.tobytes()
+        else:
+            dt = _wire_dtype(dt)
+            data = np.ascontiguousarray(x, dtype=dt).tobytes()
         offset = state[1]
         state[1] += len(data)
         buffers.append(data)
@@ -135,14 +169,32 @@ def _enc(x: Any, buffers: list[bytes], state: list[int], depth: int) -> Any:
         dt = _wire_dtype(x.dtype)
         return {"t": "s", "d": dt.str, "v": np.asarray(x, dtype=dt).tobytes().hex()}
     if t is list or t is tuple:
-        return {"t": "l" if t is list else "u", "v": [_enc(v, buffers, state, depth + 1) for v in x]}
+        return {"t": "l" if t is list else "u", "v": _enc_items(x, buffers, state, depth + 1)}
     if t is dict:
         keys = list(x)
         for k in keys:
             if type(k) is not str:
                 raise WireError(f"dict key of type {type_name(k)} is not a str")
-        return {"t": "d", "k": keys, "v": [_enc(x[k], buffers, state, depth + 1) for k in keys]}
+        return {"t": "d", "k": keys, "v": _enc_items([x[k] for k in keys], buffers, state, depth + 1)}
     raise WireError(f"a value of type {type_name(x)} cannot cross the wire")
+
+
+def _enc_items(items: Any, buffers: list[bytes], state: list[int], depth: int) -> list[Any]:
+    """`_enc` of each item; the plain ones (None, bool, int, finite float, short str) are counted and
+    kept here, without a call each."""
+    out = []
+    for v in items:
+        t = type(v)
+        if v is None or t is int or t is bool or (t is float and math.isfinite(v)) or (t is str and len(v) <= MAX_STR):
+            state[0] += 1
+            if state[0] > MAX_NODES:
+                raise WireError(f"value has more than {MAX_NODES} nodes")
+            if depth > MAX_DEPTH:
+                raise WireError(f"value is nested deeper than {MAX_DEPTH}")
+            out.append(v)
+        else:
+            out.append(_enc(v, buffers, state, depth))
+    return out
 
 
 def _wire_dtype(dt: np.dtype) -> np.dtype:
@@ -164,7 +216,7 @@ def decode(body: bytes | bytearray | memoryview) -> Any:
     if hlen > len(mv) - 8:
         raise WireError("header length runs past the end of the frame")
     try:
-        tree = json.loads(bytes(mv[8 : 8 + hlen]), parse_constant=_refuse_constant)
+        tree = _DECODER.decode(str(mv[8 : 8 + hlen], "utf-8"))
     except (ValueError, RecursionError, UnicodeDecodeError) as exc:
         raise WireError(f"header is not valid JSON: {exc}") from None
     data = mv[8 + hlen :]
@@ -180,12 +232,20 @@ def _refuse_constant(name: str) -> Any:
     raise WireError(f"bare {name} in header")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)  # made once: json.loads makes one per call
+_PLAIN = (type(None), bool, int, float)
+_SEQUENCE_KEYS = frozenset(("t", "v"))
+_DICT_KEYS = frozenset(("t", "k", "v"))
+_ARRAY_KEYS = frozenset(("t", "d", "s", "o", "n"))
+_SCALAR_KEYS = frozenset(("t", "d", "v"))
+
+
 def _dec(node: Any, data: memoryview, count: list[int], depth: int) -> Any:
     count[0] += 1
     if count[0] > MAX_NODES or depth > MAX_DEPTH:
         raise WireError("value is too large or too deeply nested")
     t = type(node)
-    if node is None or t is bool or t is int or t is float:
+    if t in _PLAIN:
         return node
     if t is str:
         if len(node) > MAX_STR:
@@ -194,62 +254,81 @@ def _dec(node: Any, data: memoryview, count: list[int], depth: int) -> Any:
     if t is not dict:
         raise WireError(f"unexpected JSON {t.__name__} in header")
     tag = node.get("t")
-    if tag == "f":
-        _keys(node, {"t", "v"})
-        if node["v"] not in ("inf", "-inf", "nan", "-nan"):
-            raise WireError(f"bad non-finite float {node['v']!r}")
-        return float(node["v"])
-    if tag in ("l", "u"):
-        _keys(node, {"t", "v"})
-        items = node["v"]
-        if type(items) is not list:
-            raise WireError("sequence node without a list of items")
-        out = [_dec(v, data, count, depth + 1) for v in items]
-        return out if tag == "l" else tuple(out)
+    if tag == "a":
+        _keys(node, _ARRAY_KEYS)
+        dt = _decode_dtype(node["d"])
+        shape, off, n = node["s"], node["o"], node["n"]
+        if type(shape) is not list or len(shape) > MAX_NDIM or type(off) is not int or type(n) is not int:
+            raise WireError("array node with inconsistent shape, offset or length")
+        size = 1
+        for d in shape:
+            if type(d) is not int or d < 0:
+                raise WireError("array node with inconsistent shape, offset or length")
+            size *= d
+        if off < 0 or n < 0 or off + n > len(data) or size * dt.itemsize != n:
+            raise WireError("array node with inconsistent shape, offset or length")
+        array = np.frombuffer(data, dtype=dt, count=size, offset=off).copy()
+        array.shape = tuple(shape)
+        return array
     if tag == "d":
-        _keys(node, {"t", "k", "v"})
+        _keys(node, _DICT_KEYS)
         keys, vals = node["k"], node["v"]
         if type(keys) is not list or type(vals) is not list or len(keys) != len(vals):
             raise WireError("dict node with mismatched keys and values")
-        if any(type(k) is not str for k in keys) or len(set(keys)) != len(keys):
+        for k in keys:
+            if type(k) is not str:
+                raise WireError("dict node with non-str or repeated keys")
+        if len(set(keys)) != len(keys):
             raise WireError("dict node with non-str or repeated keys")
-        return {k: _dec(v, data, count, depth + 1) for k, v in zip(keys, vals)}
+        return dict(zip(keys, _dec_items(vals, data, count, depth + 1)))
+    if tag == "l" or tag == "u":
+        _keys(node, _SEQUENCE_KEYS)
+        items = node["v"]
+        if type(items) is not list:
+            raise WireError("sequence node without a list of items")
+        out = _dec_items(items, data, count, depth + 1)
+        return out if tag == "l" else tuple(out)
+    if tag == "f":
+        _keys(node, _SEQUENCE_KEYS)
+        if node["v"] not in ("inf", "-inf", "nan", "-nan"):
+            raise WireError(f"bad non-finite float {node['v']!r}")
+        return float(node["v"])
     if tag == "s":
-        _keys(node, {"t", "d", "v"})
+        _keys(node, _SCALAR_KEYS)
         dt = _decode_dtype(node["d"])
         raw = bytes.fromhex(node["v"]) if type(node["v"]) is str else None
         if raw is None or len(raw) != dt.itemsize:
             raise WireError("scalar node with the wrong number of bytes")
         return np.frombuffer(raw, dtype=dt)[0]
-    if tag == "a":
-        _keys(node, {"t", "d", "s", "o", "n"})
-        dt = _decode_dtype(node["d"])
-        shape, off, n = node["s"], node["o"], node["n"]
-        if (
-            type(shape) is not list
-            or len(shape) > MAX_NDIM
-            or any(type(d) is not int or d < 0 for d in shape)
-            or type(off) is not int
-            or type(n) is not int
-            or off < 0
-            or n < 0
-            or off + n > len(data)
-            or math.prod(shape) * dt.itemsize != n
-        ):
-            raise WireError("array node with inconsistent shape, offset or length")
-        return np.frombuffer(data[off : off + n], dtype=dt).reshape(shape).copy()
     raise WireError(f"unknown node tag {tag!r}")
 
 
-def _keys(node: dict[str, Any], expected: set[str]) -> None:
+def _dec_items(items: list[Any], data: memoryview, count: list[int], depth: int) -> list[Any]:
+    """`_dec` of each item; the plain ones (None, bool, int, float, short str) are counted and kept
+    here, without a call each."""
+    out = []
+    for v in items:
+        t = type(v)
+        if t in _PLAIN or (t is str and len(v) <= MAX_STR):
+            count[0] += 1
+            if count[0] > MAX_NODES or depth > MAX_DEPTH:
+                raise WireError("value is too large or too deeply nested")
+            out.append(v)
+        else:
+            out.append(_dec(v, data, count, depth))
+    return out
+
+
+def _keys(node: dict[str, Any], expected: frozenset[str]) -> None:
     if node.keys() != expected:
         raise WireError(f"node has keys {sorted(node)}, expected {sorted(expected)}")
 
 
 def _decode_dtype(code: Any) -> np.dtype:
-    if type(code) is not str or code not in ALLOWED_DTYPES:
+    dt = _DTYPES.get(code) if type(code) is str else None
+    if dt is None:
         raise WireError(f"dtype {code!r} is not allowed on the wire")
-    return np.dtype(code)
+    return dt
 
 
 # ------------------------------------------------------------------------------------------- channel
@@ -311,6 +390,77 @@ def _read_exact(fileobj: BinaryIO, n: int, deadline: float | None, first: bool) 
             raise WireError(f"channel closed inside a frame ({len(buf)} of {n} bytes)")
         buf += chunk
     return buf
+
+
+class FrameReader:
+    """The frames arriving on file descriptor `fd` (a pipe), read in large chunks: one read takes
+    every frame that has arrived so far, where `recv` reads twice per frame (its length, its body).
+
+    - `frame()`: the body of the next complete frame read so far, or None; WireError when a frame
+      announces more than `max_bytes`.
+    - `fill(deadline)`: read what has arrived, waiting until `deadline` (``time.monotonic()``; None
+      blocks); WireTimeout when nothing came by then, WireClosed at end of file between frames,
+      WireError at end of file inside one.
+    - `recv(timeout)`: `recv`'s contract: the next frame, decoded.
+    """
+
+    def __init__(self, fd: int, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.fd = fd
+        self.max_bytes = max_bytes
+        self._buf = bytearray()
+        self._start = 0  # where the frames not yet taken begin in _buf
+
+    def _needed(self) -> int:
+        """Bytes still missing for the next frame (at least its length prefix)."""
+        have = len(self._buf) - self._start
+        if have < _LEN.size:
+            return _LEN.size - have
+        size: int = _LEN.unpack_from(self._buf, self._start)[0]
+        return max(_LEN.size + size - have, 0)
+
+    def frame(self) -> bytearray | memoryview | None:
+        buf, start = self._buf, self._start
+        if len(buf) - start < _LEN.size:
+            return None
+        (size,) = _LEN.unpack_from(buf, start)
+        if size > self.max_bytes:
+            raise WireError(f"frame of {size} bytes exceeds the limit of {self.max_bytes}")
+        end = start + _LEN.size + size
+        if len(buf) < end:
+            return None
+        if start == 0 and end == len(buf):  # the whole buffer: hand it over without a copy
+            self._buf = bytearray()
+            return memoryview(buf)[_LEN.size :]
+        body = buf[start + _LEN.size : end]
+        if end == len(buf):
+            buf.clear()
+            end = 0
+        elif end > 1 << 20:  # forget what was taken, now and then
+            del buf[:end]
+            end = 0
+        self._start = end
+        return body
+
+    def fill(self, deadline: float | None = None) -> None:
+        want = min(max(self._needed(), 1 << 16), 1 << 20)
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise WireTimeout("no complete frame before the deadline")
+        chunk = os.read(self.fd, want)
+        if not chunk:
+            if len(self._buf) == self._start:
+                raise WireClosed("channel closed")
+            raise WireError(f"channel closed inside a frame ({len(self._buf) - self._start} bytes)")
+        self._buf += chunk
+
+    def recv(self, timeout: float | None = None) -> Any:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            body = self.frame()
+            if body is not None:
+                return decode(body)
+            self.fill(deadline)
 
 
 # -------------------------------------------------------------------------------- candidate values

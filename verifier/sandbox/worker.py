@@ -7,20 +7,29 @@ descriptors 1 and 2 point to /dev/null once the worker is running, and ``sys.std
 reach the channel or fill a pipe.
 
 Requests (dicts): ``{"op": "load", "source", "output_cap", "limits"}``, ``{"op": "call", "name",
-"args", "kwargs", "cpu_seconds"}``, ``{"op": "has", "name"}``, ``{"op": "functions"}``,
-``{"op": "exit"}``.  Every request gets exactly one reply dict.  `run_call` is shared with the
+"args", "kwargs", "cpu_seconds"}``, ``{"op": "call_many", "name", "args": [[...], ...], "kwargs":
+[{...} or None, ...], "cpu_seconds"}``, ``{"op": "has", "name"}``, ``{"op": "functions"}``,
+``{"op": "exit"}``.  Every request gets exactly one reply dict, except ``call_many``: one reply per
+call, in order, each written to the pipe as soon as its call returns (never held back: a later call
+that hangs or kills the worker must not take it along) and carrying its position as ``"index"``;
+the verifier times each call on its own, and stops the batch by killing the worker.  A call's reply
+leaves out the fields that hold their defaults (`compact`).  `run_call` is shared with the
 in-process executor so both judge a call the same way.
+
+`main` is the worker's entry point whether the worker was started as a new interpreter
+(``python -m verifier.sandbox.worker``) or forked by the zygote (`verifier.sandbox.zygote`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np  # before any candidate code, so the candidate cannot shadow it
@@ -160,9 +169,14 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + f"... [{len(text)} characters]"
 
 
-def _snapshot(value: Any) -> bytes | None:
-    """Bytes that change whenever an argument's content, shape or dtype changes."""
-    if value is None or type(value) in (bool, int, float, str) or isinstance(value, np.generic):
+def _snapshot(value: Any) -> Any:
+    """What changes whenever an argument's content, shape or dtype changes; None for an immutable one.
+    An array: its dtype, shape and bytes (exact: NaN payloads and -0.0 count); a container: its wire
+    encoding."""
+    t = type(value)
+    if t is np.ndarray:
+        return (value.dtype.str, value.shape, value.tobytes())
+    if value is None or t is bool or t is int or t is float or t is str or isinstance(value, np.generic):
         return None  # immutable
     try:
         return wire.encode(value)
@@ -174,7 +188,7 @@ def run_call(
     fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], loaded: LoadedSource | None, output_cap: int
 ) -> dict[str, Any]:
     """Call `fn` and describe the outcome as a reply dict (status, value, error, stdout, ...)."""
-    before: dict[int | str, bytes | None] = {i: _snapshot(a) for i, a in enumerate(args)}
+    before: dict[int | str, Any] = {i: _snapshot(a) for i, a in enumerate(args)}
     before.update({k: _snapshot(v) for k, v in kwargs.items()})
     reply: dict[str, Any] = {"status": "ok", "value": None, "error": None}
     with Capture(output_cap) as cap:
@@ -294,14 +308,44 @@ class Server:
             _move_cpu_limit(float(cpu))
         return run_call(fn, req["args"], req["kwargs"], self.loaded, self.output_cap)
 
+    def call_many(self, req: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """One reply per call of ``req["args"]`` (a list of argument lists) and ``req["kwargs"]`` (a
+        list of the same length: a dict of keyword arguments, or None for none), each a `call` of
+        ``req["name"]`` with its own CPU limit, and without the fields that hold their defaults."""
+        positional, keywords = req.get("args"), req.get("kwargs")
+        if type(positional) is not list or type(keywords) is not list or len(positional) != len(keywords):
+            positional = keywords = []  # not a batch: no call, and the verifier's wait ends in a timeout
+        name, cpu = req.get("name"), req.get("cpu_seconds")
+        for index, (args, kwargs) in enumerate(zip(positional, keywords)):
+            if kwargs is None:
+                kwargs = {}
+            if type(args) is not list or type(kwargs) is not dict:
+                reply = _worker_error("malformed call in a batch")  # and the batch goes on
+            else:
+                reply = _guarded(self.call, {"name": name, "args": args, "kwargs": kwargs, "cpu_seconds": cpu})
+            reply["index"] = index
+            yield compact(reply)
+
+
+def compact(reply: dict[str, Any]) -> dict[str, Any]:
+    """`reply` without the fields the verifier reads as their defaults anyway (no value, no error,
+    nothing printed, no warnings, nothing mutated): fewer bytes to encode, send and decode."""
+    for key in ("value", "error"):
+        if key in reply and reply[key] is None:
+            del reply[key]
+    if reply.get("stdout", None) == "":
+        del reply["stdout"]
+    for key in ("warnings", "mutated"):
+        if type(reply.get(key)) is list and not reply[key]:
+            del reply[key]
+    return reply
+
 
 def apply_limits(limits: dict[str, Any], layers: Sequence[str] = ()) -> bool:
     """Apply resource limits to this process (see `verifier.sandbox.Limits`); True when any was set.
 
     The process limit is left to the cgroup where there is one (RLIMIT_NPROC counts per user, over
     every worker at once) and to nobody when running as root (it does not bind root)."""
-    import resource
-
     table = {
         "address_space": resource.RLIMIT_AS,
         "open_files": resource.RLIMIT_NOFILE,
@@ -326,15 +370,16 @@ def apply_limits(limits: dict[str, Any], layers: Sequence[str] = ()) -> bool:
 
 
 def _move_cpu_limit(seconds: float) -> None:
-    """Let the next call use at most `seconds` of CPU time beyond what the worker used so far."""
-    import resource
-
+    """Let the next call use at most `seconds` of CPU time beyond what the worker used so far (one
+    system call less when the limit, in whole seconds, is already where it should be)."""
     used = resource.getrusage(resource.RUSAGE_SELF)
     now = used.ru_utime + used.ru_stime
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     want = int(now + seconds) + 1
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
+    if want == soft:  # where the last call left it (whole seconds): nothing to move
+        return
     try:
         resource.setrlimit(resource.RLIMIT_CPU, (want, hard))
     except (ValueError, OSError):
@@ -362,18 +407,39 @@ def _handle(server: Server, req: Any, layers: list[str]) -> dict[str, Any]:
             reply["isolation"] = list(layers)
         return reply
     except Exception as exc:
-        import traceback
+        return _fault(exc)
 
-        return {
-            "ok": False,
-            "status": "raised",
-            "value": None,
-            "error": {
-                "type": "WorkerError",
-                "message": f"{type(exc).__name__}: {exc}",
-                "traceback": _truncate(traceback.format_exc(), 8000),
-            },
-        }
+
+def _guarded(handler: Callable[[Any], dict[str, Any]], req: Any) -> dict[str, Any]:
+    """``handler(req)``; a fault of the worker itself (outside candidate code) as a WorkerError reply."""
+    try:
+        return handler(req)
+    except Exception as exc:
+        return _fault(exc)
+
+
+def _fault(exc: Exception) -> dict[str, Any]:
+    import traceback
+
+    return _worker_error(f"{type(exc).__name__}: {exc}", _truncate(traceback.format_exc(), 8000))
+
+
+def _worker_error(message: str, traceback: str = "") -> dict[str, Any]:
+    """A reply for a fault of the worker itself, outside candidate code."""
+    return {
+        "ok": False,
+        "status": "raised",
+        "value": None,
+        "error": {"type": "WorkerError", "message": message, "traceback": traceback},
+    }
+
+
+def _replies(server: Server, req: Any, layers: list[str]) -> Iterator[dict[str, Any]]:
+    """The replies to one request: one per call for ``call_many``, else exactly one."""
+    if type(req) is dict and req.get("op") == "call_many":
+        yield from server.call_many(req)
+    else:
+        yield _handle(server, req, layers)
 
 
 def _bad_output(reply: dict[str, Any], message: str) -> bytes:
@@ -419,8 +485,8 @@ def main(argv: list[str] | None = None) -> int:
         if type(req) is dict and req.get("op") == "load" and req.get("limits"):
             if apply_limits(req["limits"], layers) and "rlimits" not in layers:
                 layers.append("rlimits")
-        body = _encode_reply(_handle(server, req, layers))
-        wire.send_body(replies, body)
+        for reply in _replies(server, req, layers):
+            wire.send_body(replies, _encode_reply(reply))
 
 
 if __name__ == "__main__":

@@ -1,37 +1,44 @@
 """Speed of `verifier grade` (prints figures; not a test).
 
-Grades a class of N submissions (default 50, made by cycling through the example class in
-examples/submissions: correct, wrong and fragile .py and .ipynb files) on three tasks (sigmoid,
-compute_cost_logistic, compute_gradient_logistic, every check) under the `default` profile, once
-with --jobs 1 and once with --jobs 2, and prints seconds per submission and the speed-up.
+Grades a class of N submissions (default 24, made by cycling through the example class in
+examples/submissions: correct, wrong and fragile .py and .ipynb files and folders) with an
+assignment (default the bundled examples/assignments/mls.toml, every task) under a profile (default
+`default`), and prints wall seconds and CPU seconds (this process and every process it started) per
+submission.  The case banks are built inside the timed run, as a fresh `verifier grade` builds them.
 
-Targets (2-core machine): at most 15 s per submission with one job; a speed-up of at least 1.7 with
-two.  The machine's load is printed before and after, and a CPU-bound control measures how much
-parallelism the machine offers at the moment: figures from a busy machine are pessimistic.
-Usage: python benchmarks/grade.py [--submissions N] [--profile P] [--jobs 1,2]
+With ``--baseline REV`` the same class is graded, in the same run, by the code of git revision REV
+(exported with `git archive` into a temporary folder) and by the working tree, alternating
+``--rounds`` times, and the ratio of the medians is printed: the way to measure a speed-up side by
+side on a shared machine.  Each measurement runs in a fresh interpreter.
+
+Targets (2-core machine): per-submission CPU at the default profile at least 5x lower than at the
+start of the scale work (git revision 3521947); 1,000 submissions in under 10 minutes with --jobs 2
+(`--submissions 1000 --jobs 2`).  The machine's load is printed, and a CPU-bound control measures how
+much parallelism the machine offers at the moment: figures from a busy machine are pessimistic.
+Usage: python benchmarks/grade.py [--submissions N] [--assignment TOML] [--profile P] [--jobs J]
+       [--baseline REV] [--rounds R]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from verifier.grading.assignment import parse_assignment  # noqa: E402
-from verifier.grading.batch import grade_many  # noqa: E402
-from verifier.grading.discovery import discover  # noqa: E402
-
 EXAMPLES = ROOT / "examples" / "submissions"
+ASSIGNMENT = ROOT / "examples" / "assignments" / "mls.toml"
 
 
 def make_class(folder: Path, n: int) -> None:
+    """``n`` submissions in ``folder``, cycling through the example class."""
     sources = sorted(p for p in EXAMPLES.iterdir() if not p.name.startswith("."))
     for i in range(n):
         src = sources[i % len(sources)]
@@ -40,16 +47,6 @@ def make_class(folder: Path, n: int) -> None:
             shutil.copytree(src, dst)
         else:
             shutil.copy(src, dst)
-
-
-def assignment(profile: str):
-    tasks = [
-        {"name": "sigmoid", "function": "sigmoid", "target": "sigmoid", "points": 10},
-        {"name": "cost", "function": "compute_cost_logistic", "target": "cost", "points": 20},
-        {"name": "gradient", "function": "compute_gradient_logistic", "target": "gradient", "points": 20},
-    ]
-    head = {"name": "benchmark", "profile": profile, "seed": 2024, "call_timeout": 5.0}
-    return parse_assignment({"assignment": head, "task": tasks}, "benchmark")
 
 
 def _spin(_: int) -> float:
@@ -74,42 +71,115 @@ def parallel_capacity() -> float:
     return walls[1] / walls[2]
 
 
+def child(tree: Path, subs: Path, out: Path, assignment: Path, profile: str, jobs: int) -> dict:
+    """Grade ``subs`` with the code in ``tree`` (run in a fresh interpreter whose path starts there)."""
+    import dataclasses
+    import resource
+
+    sys.path.insert(0, str(tree))
+    from verifier.grading.assignment import load_assignment
+    from verifier.grading.batch import grade_many
+    from verifier.grading.discovery import discover
+
+    a = dataclasses.replace(load_assignment(assignment), profile=profile)
+    found = discover(subs)
+
+    def cpu() -> float:
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    cpu0, start = cpu(), time.perf_counter()
+    # no integrity alarm: a benchmark in a working checkout may see its files edited meanwhile
+    run = grade_many(found, a, out, jobs=jobs, progress=None, check_integrity=False)
+    wall, used = time.perf_counter() - start, cpu() - cpu0
+    return {
+        "n": len(run.grades),
+        "tasks": len(a.tasks),
+        "wall": wall,
+        "cpu": used,
+        "scores": {g.submission: g.score for g in run.grades},
+    }
+
+
+def measure(tree: Path, subs: Path, assignment: Path, profile: str, jobs: int, tmp: Path) -> dict:
+    out = Path(tempfile.mkdtemp(prefix="out-", dir=tmp))
+    cmd = [sys.executable, __file__, "--child", str(tree), "--out", str(out), "--subs", str(subs)]
+    cmd += ["--assignment", str(assignment), "--profile", profile, "--jobs", str(jobs)]
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"grading with the code in {tree} failed:\n{done.stderr[-3000:]}")
+    shutil.rmtree(out, ignore_errors=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def export(rev: str, tmp: Path) -> Path:
+    """The files of git revision ``rev`` in a folder of their own."""
+    folder = tmp / f"rev-{rev}"
+    folder.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise SystemExit(f"git archive {rev}: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--submissions", type=int, default=50)
+    ap.add_argument("--submissions", type=int, default=24)
+    ap.add_argument("--assignment", type=Path, default=ASSIGNMENT)
     ap.add_argument("--profile", default="default")
-    ap.add_argument("--jobs", default="1,2", help="comma-separated job counts (default 1,2)")
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--baseline", metavar="REV", help="also grade with the code of this git revision")
+    ap.add_argument("--rounds", type=int, default=1, help="alternating measurements per tree (default 1)")
+    ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--subs", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    jobs = [int(j) for j in args.jobs.split(",")]
-    a = assignment(args.profile)
+    if args.child is not None:
+        figures = child(args.child, args.subs, args.out, args.assignment.resolve(), args.profile, args.jobs)
+        print(json.dumps(figures))
+        return 0
     print(
-        f"{args.submissions} submissions x {len(a.tasks)} tasks, profile {a.profile}, "
+        f"{args.submissions} submissions, {args.assignment.name}, profile {args.profile}, --jobs {args.jobs}, "
         f"{os.cpu_count()} CPUs; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
-    times = {}
-    with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:
-        subs = Path(tmp) / "subs"
+    with tempfile.TemporaryDirectory(prefix="verifier-bench-") as name:
+        tmp = Path(name)
+        subs = tmp / "subs"
         subs.mkdir()
         make_class(subs, args.submissions)
-        for j in jobs:
-            start = time.perf_counter()
-            cpu0 = os.times()
-            # no integrity alarm: a benchmark in a working checkout may see its files edited meanwhile
-            run = grade_many(discover(subs), a, Path(tmp) / f"out{j}", jobs=j, progress=None, check_integrity=False)
-            wall = time.perf_counter() - start
-            cpu1 = os.times()
-            cpu = (cpu1.children_user + cpu1.children_system) - (cpu0.children_user + cpu0.children_system)
-            times[j] = wall
-            mean = sum(g.score for g in run.grades) / len(run.grades)
-            print(
-                f"--jobs {j}: {wall:7.1f} s wall, {wall / len(run.grades):5.2f} s per submission, "
-                f"{cpu / len(run.grades):5.2f} CPU s per submission, mean score {mean:.2f}; "
-                f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-            )
-    if 1 in times:
-        for j in jobs:
-            if j != 1:
-                print(f"speed-up with --jobs {j}: {times[1] / times[j]:.2f}x")
+        trees = {"working tree": ROOT}
+        if args.baseline:
+            trees = {f"revision {args.baseline}": export(args.baseline, tmp), **trees}
+        runs: dict[str, list[dict]] = {label: [] for label in trees}
+        for _ in range(args.rounds):
+            for label, tree in trees.items():
+                r = measure(tree, subs, args.assignment.resolve(), args.profile, args.jobs, tmp)
+                runs[label].append(r)
+                mean = sum(r["scores"].values()) / max(1, r["n"])
+                print(
+                    f"{label:>20}: {r['n']} submissions x {r['tasks']} tasks: {r['wall']:7.1f} s wall, "
+                    f"{r['wall'] / r['n']:6.2f} s wall and {r['cpu'] / r['n']:6.2f} CPU s per submission, "
+                    f"mean score {mean:.2f}"
+                )
+    cpu = {label: statistics.median(r["cpu"] / r["n"] for r in rs) for label, rs in runs.items()}
+    wall = {label: statistics.median(r["wall"] / r["n"] for r in rs) for label, rs in runs.items()}
+    for label in runs:
+        print(f"median {label}: {cpu[label]:.2f} CPU s and {wall[label]:.2f} s wall per submission")
+    if args.baseline:
+        base, now = f"revision {args.baseline}", "working tree"
+        print(
+            f"per-submission cost, revision {args.baseline} / working tree: {cpu[base] / cpu[now]:.2f}x CPU, "
+            f"{wall[base] / wall[now]:.2f}x wall"
+        )
+        changed = {
+            s: (runs[base][0]["scores"][s], runs[now][0]["scores"][s])
+            for s in runs[now][0]["scores"]
+            if runs[base][0]["scores"].get(s) != runs[now][0]["scores"][s]
+        }
+        print(f"scores that differ: {len(changed)} of {runs[now][0]['n']}")
+    print(f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         f"control: two CPU-bound processes run {parallel_capacity():.2f}x faster than one on this machine now "
         "(2.0 when two cores are free; a speed-up can be no larger)"

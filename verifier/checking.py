@@ -7,27 +7,31 @@ explained while the candidate can still be called (diagnosis).  ``verifier.check
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import os
 import re
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from verifier.about import versions
 from verifier.diagnosis import attach
+from verifier.engine.bank import Bank, bank_for, bank_key
 from verifier.engine.candidate import BoundCandidate, Executor
 from verifier.engine.config import DEFAULT_LABELS, Perf, RunConfig
-from verifier.engine.runner import probe_cases, run_checks
+from verifier.engine.runner import probe_cases, run_checks, selected_checks
 from verifier.errors import UsageError
 from verifier.sandbox import Limits, open_executor
 from verifier.sandbox.loader import is_module_spec, split_spec
 from verifier.sandbox.sources import source_for, sources_in
 from verifier.spec import signatures
 from verifier.spec.case import ENCODINGS
-from verifier.spec.checks import CHECKS
+from verifier.spec.checks import CHECKS, Check
 from verifier.spec.conventions import Convention, get_convention, judged_components
 from verifier.spec.envelopes import check_standard
 from verifier.spec.formats import Format, get_format
@@ -287,6 +291,8 @@ def check(
     support: Sequence[str | os.PathLike[str]] = (),
     preamble: str = "",
     root: str | os.PathLike[str] | None = None,
+    cases: Bank | None = None,
+    bank_seed: int | None = None,
 ) -> Result:
     """Judge ``candidate`` as ``target`` under ``convention`` and return a Result.
 
@@ -304,6 +310,9 @@ def check(
       ``standard``: "robust" or "strict"; ``profile``: "quick", "default" or "thorough".
     - ``only``: check ids to run (default: every check that applies); ``fail_fast``: stop at the
       first failing check (for CI gates that only need the verdict); ``perf``: where the time goes.
+    - ``cases``: the case bank every check meets first (see ``bank_request``; built here from
+      ``bank_seed``, default ``seed``, when not given).  Inside ``shared_workers()`` the calls of one
+      submission share one worker per source file instead of starting one each.
     Raises UsageError for arguments the verifier cannot act on (unknown target, missing file, ...);
     everything the candidate does wrong is a failed check in the Result instead.
     """
@@ -329,35 +338,121 @@ def check(
         if limits is not None:
             executor_kw["limits"] = limits
     run = _Run(req, _describe(src.opened), start)
-    with open_executor(src.opened, **executor_kw) as executor:
-        failed = _load_failure(executor)
-        if failed is not None:
-            return run.finish([failed], src.name or names[0], _load_notes(executor))
-        name = src.name or next((n for n in names if executor.has_function(n)), None)
-        if name is None or not executor.has_function(name):
-            return run.finish(
-                [_missing_function(executor, [name] if name else names)], name or names[0], _load_notes(executor)
-            )
-        bound = BoundCandidate(executor, name, req.target, req.convention.pinned(req.target, req.lam), req.fmt)
-        cfg = RunConfig(
-            req.target,
-            req.fmt,
-            req.standard,
-            req.profile,
-            req.seed,
-            req.lam,
-            soft_labels,
-            progress,
-            perf,
-            req.form,
-            req.signature.bias,
-            req.labels,
+    judge = functools.partial(_judge, run, src, names, only, fail_fast, soft_labels, progress, perf, cases, bank_seed)
+    pool = _SHARED.get()
+    if pool is not None and in_worker:
+        key = (str(src.opened), repr(sorted(executor_kw.items())))
+        if key not in pool:
+            pool[key] = open_executor(src.opened, **executor_kw)
+        return judge(pool[key])
+    with open_executor(src.opened, **executor_kw) as opened:
+        return judge(opened)
+
+
+_SHARED: contextvars.ContextVar[dict[tuple[str, str], Executor] | None] = contextvars.ContextVar(
+    "shared_workers", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_workers() -> Iterator[None]:
+    """Within this block ``check`` reuses one worker per source file and options (a submission's tasks
+    share the worker that loaded it once); the workers are closed when the block ends."""
+    pool: dict[tuple[str, str], Executor] = {}
+    token = _SHARED.set(pool)
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+        for executor in pool.values():
+            executor.close()
+
+
+def _judge(
+    run: _Run,
+    src: Source,
+    names: list[str],
+    only: list[str] | None,
+    fail_fast: bool,
+    soft_labels: bool,
+    progress: Callable[[str], None] | None,
+    perf: Perf | None,
+    cases: Bank | None,
+    bank_seed: int | None,
+    executor: Executor,
+) -> Result:
+    """Load, find the function, check its signature, run the checks (bank first) and diagnose."""
+    req = run.req
+    failed = _load_failure(executor)
+    if failed is not None:
+        return run.finish([failed], src.name or names[0], _load_notes(executor))
+    name = src.name or next((n for n in names if executor.has_function(n)), None)
+    if name is None or not executor.has_function(name):
+        return run.finish(
+            [_missing_function(executor, [name] if name else names)], name or names[0], _load_notes(executor)
         )
-        mismatch = _signature_mismatch(bound, cfg, req.signature)
-        if mismatch is not None:
-            return run.finish([mismatch], name, _load_notes(executor))
-        checks = run_checks(cfg, bound, only, fail_fast)
-        return run.finish(checks, name, _load_notes(executor), bound, cfg)
+    bound = BoundCandidate(executor, name, req.target, req.convention.pinned(req.target, req.lam), req.fmt)
+    cfg = run_config(req, soft_labels, progress, perf)
+    mismatch = _signature_mismatch(bound, cfg, req.signature)
+    if mismatch is not None:
+        return run.finish([mismatch], name, _load_notes(executor))
+    checks = run_checks(
+        cfg, bound, only, fail_fast, _bank(cfg, only, cases, req.seed if bank_seed is None else bank_seed)
+    )
+    return run.finish(checks, name, _load_notes(executor), bound, cfg)
+
+
+def run_config(
+    req: Request, soft_labels: bool = False, progress: Callable[[str], None] | None = None, perf: Perf | None = None
+) -> RunConfig:
+    """The RunConfig of a validated request."""
+    return RunConfig(
+        req.target,
+        req.fmt,
+        req.standard,
+        req.profile,
+        req.seed,
+        req.lam,
+        soft_labels,
+        progress,
+        perf,
+        req.form,
+        req.signature.bias,
+        req.labels,
+    )
+
+
+def bank_request(
+    target: str = "gradient",
+    convention: str | Convention = "mls",
+    lam: float = 0.0,
+    precision: str = "float64",
+    standard: str = "robust",
+    profile: str = "default",
+    seed: int = 0,
+    only: list[str] | None = None,
+    signature: str | None = None,
+    reduction: str = "mean",
+    penalty: str = "lam/(2m)",
+    penalize_intercept: bool = False,
+    labels: Sequence[str] | None = None,
+) -> tuple[RunConfig, list[Check]]:
+    """The RunConfig and checks of a ``check`` call with these arguments (the ones its bank depends
+    on), so that a grader can build one bank per task: ``bank_for(cfg, checks, seed)``."""
+    try:
+        form = ProblemForm(reduction, penalty, bool(penalize_intercept))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    req = _validate(target, convention, lam, precision, standard, profile, seed, only, signature, form, labels)
+    cfg = run_config(req)
+    return cfg, selected_checks(cfg, only)
+
+
+def _bank(cfg: RunConfig, only: list[str] | None, given: Bank | None, seed: int) -> Bank:
+    selected = selected_checks(cfg, only)
+    if given is not None and given.key == bank_key(cfg, selected, seed):
+        return given
+    return bank_for(cfg, selected, seed)
 
 
 @dataclass(frozen=True)

@@ -156,8 +156,10 @@ def _substantially(a, b) -> bool:
         return bool(np.any(~(np.abs(a - b) <= CHANGE_REL * np.maximum(np.abs(a), np.abs(b)))))
 
 
-def _active(target: Target, tail: list[Point], eps: float | None) -> list[tuple[Point, dict]] | None:
-    """The tail points a clip at ``eps`` changes substantially, with the clipped model's outputs."""
+def _explaining(target: Target, tail: list[Point], eps: float | None) -> list[tuple[Point, dict]] | None:
+    """The tail points a clip at ``eps`` changes substantially, with the clipped model's outputs, when
+    there are two or more and the model reproduces every one; None otherwise (as soon as one point
+    contradicts the model, the rest are not computed)."""
     active = []
     for p in tail:
         if not _clip_changes(target, p.case, eps):
@@ -166,14 +168,10 @@ def _active(target: Target, tail: list[Point], eps: float | None) -> list[tuple[
         if pred is None:
             return None
         if any(_substantially(pred[c], p.expected[c]) for c in pred):
+            if _matches(p.actual or {}, pred, p.expected) != (True, True):
+                return None
             active.append((p, pred))
-    return active
-
-
-def _explains(active: list[tuple[Point, dict]] | None) -> bool:
-    if not active or len(active) < 2:
-        return False
-    return all(_matches(p.actual or {}, pred, p.expected) == (True, True) for p, pred in active)
+    return active if len(active) >= 2 else None
 
 
 def _label(p: Point) -> float | None:
@@ -244,16 +242,16 @@ def _z_clip(target: Target, fmt: Format, pts: list[Point], comp: str, value: flo
 def clipping(target: Target, points: list[Point], fmt: Format) -> Finding | None:
     tail = [p for p in points if p.actual is not None and p.truth_finite and abs(p.z) > 2]
     for eps in CLIP_EPS + (None,):
-        active = _active(target, tail, eps)
-        if _explains(active):
-            return _clip_finding(active, eps)  # type: ignore[arg-type]
+        active = _explaining(target, tail, eps)
+        if active is not None:
+            return _clip_finding(active, eps)
     groups = _pinned_groups(target, tail)
     for comp, pts, value in groups:
         eps = _solve_eps(target, pts[0], comp, value)
         if eps is not None and eps not in CLIP_EPS:
-            active = _active(target, tail, eps)
-            if _explains(active):
-                return _clip_finding(active, eps, solved=True)  # type: ignore[arg-type]
+            active = _explaining(target, tail, eps)
+            if active is not None:
+                return _clip_finding(active, eps, solved=True)
         z0 = _z_clip(target, fmt, pts, comp, value)
         if z0 is not None:
             detail = (

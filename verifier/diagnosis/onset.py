@@ -25,7 +25,7 @@ from verifier.diagnosis.models import as_float
 from verifier.diagnosis.numeric import Finding, Point, _show, _zlist
 from verifier.engine.judge import compare
 
-BISECT_STEPS = 48  # halvings of the bracket: far below any threshold's printed digits
+BISECT_STEPS = 32  # halvings of the bracket: a bracket of rungs 100 apart ends 2.3e-8 wide, below 6 printed digits
 MODERATE = 8.5  # ladder rungs up to this |z| must pass before a tail is read
 NEAR_THRESHOLD = 0.03  # an onset within 3% of a format threshold is that threshold's doing
 
@@ -251,8 +251,8 @@ def tail_findings(cfg, probe, points: list[Point]) -> list[Finding]:
     cut_from = min((f.zmin for f in found if f.id == "cutoff"), default=math.inf)
     for detect in (log_of_zero, overflow, clipping, cancellation):
         f = detect(cfg.target, points, cfg.fmt)
-        if f is None or (f.id in ("log-of-zero", "clipping") and f.zmin >= cut_from * 0.99):
-            continue  # log(0) of a value the cutoff set to 0, or the cutoff's own pinned value
+        if f is None or (f.id in ("log-of-zero", "clipping", "cancellation") and f.zmin >= cut_from * 0.99):
+            continue  # log(0) of a value the cutoff set to 0, or the cutoff's own pinned value or error
         f.detail += error_onset(cfg, probe, points, f)
         found.append(f)
     return found

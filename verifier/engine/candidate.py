@@ -42,7 +42,7 @@ class Observation:
 
     outputs: dict[str, np.ndarray] | None
     raw: Any = None
-    status: str = "ok"  # ok, raised, timeout, exited, killed, bad-output, unreadable
+    status: str = "ok"  # ok, raised, timeout, exited, killed, bad-output, unreadable, not-run
     error: str = ""
     mistake: str = ""  # a hint for diagnosis: wrong-shape, wrong-type, rejects-arrays, ...
     warnings: tuple[str, ...] = ()
@@ -70,6 +70,9 @@ _ARRAY_REJECTIONS = (
 )
 
 
+STOPPING = ("timeout", "killed")  # after one of these, a function is not called again
+
+
 class BoundCandidate:
     """Calls one function of an executor under a convention, for one target and format."""
 
@@ -79,17 +82,76 @@ class BoundCandidate:
         self.target = target
         self.convention = convention
         self.fmt = fmt
+        self.stopped = ""  # why the function is not called any more ("" while it is)
+        self._seen: dict[int, tuple[Case, Observation]] = {}  # bank cases already observed, by identity
 
     def call_raw(self, args: tuple):
         return self.executor.call(self.function, *args)
 
     def observe(self, case: Case) -> Observation:
-        """Call the candidate on ``case`` and read its outputs."""
+        """Call the candidate on ``case`` and read its outputs (not called once it hung or was killed)."""
+        if self.stopped:
+            return self._not_called()
         args = self.convention.make_args(self.target, case, self.fmt)
         outcome = self.call_raw(args)
+        self._note_stop(outcome)
         if outcome.status == "raised" and self.target.pointwise and self._rejects_arrays(outcome):
             return self._observe_scalars(case, args, outcome)
         return self._read(case, outcome)
+
+    def observe_many(self, cases: list[Case], reuse: bool = False) -> list[Observation]:
+        """``observe`` for each case, the calls made in one batch where the executor can; after a call
+        that hangs or is killed, the later cases are not called.  With ``reuse``, a case object this
+        candidate was already called on (a bank case shared by two checks) is not called again: its
+        observation is the earlier one."""
+        if not reuse:
+            return self._observe_many(cases)
+        fresh = [c for c in cases if self._seen.get(id(c), (None,))[0] is not c]
+        for case, obs in zip(fresh, self._observe_many(fresh)):
+            if obs.status != "not-run":
+                self._seen[id(case)] = (case, obs)
+        return [self._seen[id(c)][1] if id(c) in self._seen else self._not_called() for c in cases]
+
+    def _observe_many(self, cases: list[Case]) -> list[Observation]:
+        if not cases:
+            return []
+        if self.stopped:
+            return [self._not_called() for _ in cases]
+        all_args = [self.convention.make_args(self.target, c, self.fmt) for c in cases]
+        outcomes = self._call_batch(all_args)
+        out = []
+        for case, args, outcome in zip(cases, all_args, outcomes):
+            if outcome is None or outcome.status == "not-run":
+                out.append(self._not_called(outcome))
+                continue
+            self._note_stop(outcome)
+            if outcome.status == "raised" and self.target.pointwise and self._rejects_arrays(outcome):
+                out.append(self._observe_scalars(case, args, outcome))
+            else:
+                out.append(self._read(case, outcome))
+        return out
+
+    def _call_batch(self, all_args: list[tuple]) -> list:
+        many = getattr(self.executor, "call_many", None)
+        if many is not None:
+            return list(many(self.function, [(tuple(a), {}) for a in all_args]))
+        outcomes: list = []
+        for args in all_args:
+            outcome = self.call_raw(args)
+            outcomes.append(outcome)
+            if outcome.status in STOPPING:
+                break
+        return outcomes + [None] * (len(all_args) - len(outcomes))
+
+    def _note_stop(self, outcome) -> None:
+        if outcome.status in STOPPING and not self.stopped:
+            what = "did not return within the time limit" if outcome.status == "timeout" else "was killed"
+            detail = f" ({outcome.error})" if outcome.error else ""
+            self.stopped = f"the function {what}{detail} on an earlier call, so it is not called again"
+
+    def _not_called(self, outcome=None) -> Observation:
+        reason = self.stopped or (str(outcome.error) if outcome is not None and outcome.error else "not called")
+        return Observation(None, status="not-run", error=f"not called: {reason}")
 
     @staticmethod
     def _rejects_arrays(outcome) -> bool:

@@ -130,15 +130,16 @@ def _draw_cases(cfg: RunConfig, check: Check) -> list[Case]:
     return drawn
 
 
-def run_contract(cfg: RunConfig, check: Check, cand: BoundCandidate) -> CheckResult:
-    """Run the contract check ``check.id`` on a few benign cases drawn with the check's seed."""
+def run_contract(cfg: RunConfig, check: Check, cand: BoundCandidate, cases: list[Case] | None = None) -> CheckResult:
+    """Run the contract check ``check.id`` on ``cases`` (the bank's), or on a few benign cases drawn
+    with the check's seed."""
     contract = CONTRACTS[check.id]
     state = State()
     found: Finding | None = None
     bad_obs: Observation | None = None
     judged = 0
     first_failure: Observation | None = None
-    for case in _draw_cases(cfg, check):
+    for case in cases if cases is not None else _draw_cases(cfg, check):
         state.examples += 1
         obs = cand.observe(case)
         state.note(obs)

@@ -15,11 +15,12 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis import target as steer
 
-from verifier.engine import strategies
+from verifier.engine import bank, strategies
 from verifier.engine.candidate import BoundCandidate
 from verifier.engine.config import Perf, RunConfig
 from verifier.engine.contracts import run_contract
 from verifier.engine.judge import Verdict, compare
+from verifier.engine.samples import deciding_z, plain_z
 from verifier.engine.search import Failed, State, describe_failure, search
 from verifier.spec import identities
 from verifier.spec.case import Case
@@ -34,11 +35,10 @@ STEER_RATIO_CAP = 1e300  # ratio to the envelope, before log2
 
 
 def _samples_for(target: Target, case: Case, verdict: Verdict) -> list[Sample]:
-    z = target.logits(case)
-    if z.size == 0:
+    zpick = deciding_z(target, case, verdict.component)
+    if math.isnan(zpick):
         return []
-    zpick = float(z[np.argmax(np.abs(z))]) if not target.pointwise else float(z[0])
-    return [Sample(zpick, float(verdict.bits), verdict.passed)]
+    return [Sample(zpick, float(verdict.bits), verdict.passed, float(verdict.ratio))]
 
 
 def _accuracy_body(cfg: RunConfig, cand: BoundCandidate, judge_finite_only: bool):
@@ -46,6 +46,8 @@ def _accuracy_body(cfg: RunConfig, cand: BoundCandidate, judge_finite_only: bool
     perf = cfg.perf or Perf()
 
     def body(case: Case, state: State) -> None:
+        if state.out_of_time():
+            return
         case = cfg.adapt(case)
         state.examples += 1
         perf.examples += 1
@@ -91,6 +93,8 @@ def _identity_body(cfg: RunConfig, cand: BoundCandidate):
     bounds = identities.bounds(target)
 
     def body(case: Case, state: State) -> None:
+        if state.out_of_time():
+            return
         case = cfg.adapt(case)
         state.examples += 1
         obs = cand.observe(case)
@@ -101,21 +105,10 @@ def _identity_body(cfg: RunConfig, cand: BoundCandidate):
         exact = target.exact(case)
         env = target.envelope(case, exact, fmt, cfg.standard)
         if bounds is not None:
-            lo, hi = bounds
-            for comp, arr in obs.outputs.items():
-                a = np.asarray(arr, dtype=np.float64)
-                slack = np.asarray(env[comp], dtype=np.float64)
-                bad = (a < lo - slack) | (a > hi + slack) | np.isnan(a)
-                if np.any(bad):
-                    idx = int(np.flatnonzero(bad.reshape(-1))[0])
-                    state.failure = (
-                        case,
-                        obs,
-                        None,
-                        f"{comp} = {a.reshape(-1)[idx]!r} lies outside [{lo}, {hi}], where every value of "
-                        f"{target.name} must lie",
-                    )
-                    raise Failed
+            message = bank.bounds_problem(target.name, bounds, obs.outputs, env)
+            if message:
+                state.failure = (case, obs, None, message)
+                raise Failed
         for rel in relations:
             case2 = rel.transform(case)
             obs2 = cand.observe(case2)
@@ -125,32 +118,10 @@ def _identity_body(cfg: RunConfig, cand: BoundCandidate):
                 raise Failed
             exact2 = target.exact(case2)
             env2 = target.envelope(case2, exact2, fmt, cfg.standard)
-            predicted = rel.predict(obs2.outputs)
-            env2 = rel.envelope(env2) if rel.envelope is not None else env2
-            if rel.ratio is not None and rel.ratio(case) != 1.0:
-                k = rel.ratio(case)
-                predicted = {c: np.asarray(v, dtype=np.float64) / k for c, v in predicted.items()}
-                env2 = {c: np.asarray(v, dtype=np.float64) / k for c, v in env2.items()}
-            for comp in target.components:
-                a = np.asarray(obs.outputs[comp], dtype=np.float64)
-                p = np.asarray(predicted[comp], dtype=np.float64)
-                slack = np.asarray(env[comp], dtype=np.float64) + np.asarray(env2[comp], dtype=np.float64)
-                with np.errstate(invalid="ignore"):
-                    diff = np.abs(a - p)
-                bad = ~(diff <= slack) & ~((a == p) & np.isinf(a))
-                if rel.exempt is not None:
-                    bad &= ~np.broadcast_to(rel.exempt(case), bad.shape)
-                if np.any(bad):
-                    idx = int(np.flatnonzero(bad.reshape(-1))[0])
-                    state.failure = (
-                        case,
-                        obs,
-                        None,
-                        f"{rel.description} does not hold: {comp} is {a.reshape(-1)[idx]!r} but the "
-                        f"{rel.name} case predicts {p.reshape(-1)[idx]!r} "
-                        f"(allowed difference {slack.reshape(-1)[idx]:.3g})",
-                    )
-                    raise Failed
+            message = bank.relation_problem(cfg, rel, case, obs.outputs, env, obs2.outputs, env2)
+            if message:
+                state.failure = (case, obs, None, message)
+                raise Failed
 
     return body
 
@@ -205,41 +176,77 @@ def _result_from_state(check: Check, state: State, target: Target, region: str) 
     )
 
 
-def run_check(cfg: RunConfig, check: Check, cand: BoundCandidate) -> CheckResult:
-    """Run one check of the catalog against a bound candidate."""
+def _sampler(target: Target, state: State):
+    def sample(case: Case, bits: float, passed: bool, ratio: float = math.nan, component: str = "") -> None:
+        if len(state.samples) < MAX_SAMPLES:
+            zpick = deciding_z(target, case, component) if component else plain_z(target, case)
+            if not math.isnan(zpick):
+                state.samples.append(Sample(zpick, float(bits), passed, float(ratio)))
+
+    return sample
+
+
+def _explore(cfg: RunConfig, check: Check, cand: BoundCandidate, state: State, examples: int) -> None:
+    """Hypothesis on top of the bank: ``examples`` more cases from the run's own seed, within the
+    profile's time for a check (target steering included)."""
     target, fmt = cfg.target, cfg.fmt
-    examples = cfg.profile.examples
-    if check.kind == "contract":
-        return run_contract(cfg, check, cand)
-    if check.kind == "accuracy":
-        strategy = strategies.cases(target, check.region, fmt, cfg.lam, cfg.soft_labels, cfg.labels)
-        state = search(cfg.seed, check.id, strategy, _accuracy_body(cfg, cand, False), examples)
-        return _result_from_state(check, state, target, check.region)
-    if check.kind == "finite":
-        strategy = st.one_of(
-            *[strategies.cases(target, r, fmt, cfg.lam, cfg.soft_labels, cfg.labels) for r in TAIL_REGIONS]
-        )
-        state = search(cfg.seed, check.id, strategy, _accuracy_body(cfg, cand, True), examples)
-        return _result_from_state(check, state, target, "tails")
+    if examples <= 0 or cand.stopped:
+        return
+    state.deadline = time.perf_counter() + cfg.profile.check_seconds
     if check.kind == "identity":
         strategy = strategies.cases(target, check.region, fmt, cfg.lam, cfg.soft_labels, cfg.labels)
-        state = search(cfg.seed, check.id, strategy, _identity_body(cfg, cand), max(10, examples // 2))
-        return _result_from_state(check, state, target, check.region)
-    raise ValueError(f"unknown check kind {check.kind!r}")
+        search(cfg.seed, check.id, strategy, _identity_body(cfg, cand), examples, state)
+        return
+    regions = TAIL_REGIONS if check.kind == "finite" else (check.region,)
+    strategy = st.one_of(*[strategies.cases(target, r, fmt, cfg.lam, cfg.soft_labels, cfg.labels) for r in regions])
+    search(cfg.seed, check.id, strategy, _accuracy_body(cfg, cand, check.kind == "finite"), examples, state)
+
+
+def run_check(cfg: RunConfig, check: Check, cand: BoundCandidate, entries: bank.CheckBank | None = None) -> CheckResult:
+    """Run one check of the catalog against a bound candidate: the bank's entries for it first (when
+    given), then exploration (``profile.explore`` examples; without a bank, ``profile.examples``)."""
+    if check.kind not in ("contract", "accuracy", "finite", "identity"):
+        raise ValueError(f"unknown check kind {check.kind!r}")
+    if check.kind == "contract":
+        return run_contract(cfg, check, cand, [e.case for e in entries.entries] if entries is not None else None)
+    state = State()
+    if entries is not None:
+        bank.run_entries(cfg, check, cand, entries, state, _sampler(cfg.target, state))
+    if state.failure is None:
+        explore = cfg.profile.explore if entries is not None else cfg.profile.examples
+        if check.kind == "identity" and entries is None:
+            explore = max(10, explore // 2)
+        _explore(cfg, check, cand, state, explore)
+    region = "tails" if check.kind == "finite" else check.region
+    return _result_from_state(check, state, cfg.target, region)
+
+
+def selected_checks(cfg: RunConfig, only: list[str] | None = None) -> list[Check]:
+    """The checks a run makes: every applicable one, or those in ``only``, in catalog order."""
+    return [c for c in checks_for(cfg.target, cfg.labels) if only is None or c.id in only]
 
 
 def run_checks(
-    cfg: RunConfig, cand: BoundCandidate, only: list[str] | None = None, fail_fast: bool = False
+    cfg: RunConfig,
+    cand: BoundCandidate,
+    only: list[str] | None = None,
+    fail_fast: bool = False,
+    cases: bank.Bank | None = None,
 ) -> list[CheckResult]:
     """Run every applicable check (or those in ``only``) and return their results in catalog order;
-    with ``fail_fast``, stop after the first failing check."""
-    results = []
-    selected = [c for c in checks_for(cfg.target, cfg.labels) if only is None or c.id in only]
+    with ``fail_fast``, stop after the first failing check.  ``cases``: the bank the checks meet first.
+    A function that hangs or is killed is not called again: the later checks are skipped with why."""
+    results: list[CheckResult] = []
+    selected = selected_checks(cfg, only)
     for i, check in enumerate(selected, 1):
+        if cand.stopped:
+            results += [_skipped(c, f"not run: {cand.stopped}") for c in selected[i - 1 :]]
+            break
         if cfg.progress:
             cfg.progress(f"[{i}/{len(selected)}] {check.id}")
         start = time.perf_counter()
-        results.append(run_check(cfg, check, cand))
+        entries = cases.checks.get(check.id) if cases is not None else None
+        results.append(run_check(cfg, check, cand, entries))
         if cfg.perf is not None:
             cfg.perf.checks += time.perf_counter() - start
         if cfg.progress:
@@ -249,7 +256,7 @@ def run_checks(
             )
         if fail_fast and not results[-1].passed:
             break
-        if check.id == "correctness.benign" and not results[-1].passed:
+        if check.id == "correctness.benign" and not results[-1].passed and not cand.stopped:
             raised = _raising_probes(cfg, cand)
             if raised and results[-1].status != "error":
                 # it returns on some moderate inputs and raises on others: it cannot be judged there

@@ -8,6 +8,7 @@ to a minimal counterexample; the last failing example Hypothesis replays is the 
 from __future__ import annotations
 
 import contextlib
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,12 +58,18 @@ class Failed(Exception):
 
 @dataclass
 class State:
+    """What a check has seen so far; ``deadline`` (a perf_counter time) ends exploration early."""
+
     examples: int = 0
     samples: list[Sample] = field(default_factory=list)
     findings: dict[str, None] = field(default_factory=dict)
     worst_ratio: float = 0.0
     worst_ulps: float = 0.0
     failure: tuple[Case, Observation | None, Verdict | None, str] | None = None
+    deadline: float | None = None
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.perf_counter() > self.deadline
 
     def note(self, obs: Observation | None) -> None:
         if obs is None:
@@ -109,8 +116,12 @@ def _settings(examples: int) -> settings:
     )
 
 
-def search(seed: int, check_id: str, strategy, body: Callable[[Case, State], None], examples: int) -> State:
-    state = State()
+def search(
+    seed: int, check_id: str, strategy, body: Callable[[Case, State], None], examples: int, state: State | None = None
+) -> State:
+    """Run ``body`` on up to ``examples`` drawn cases (into ``state`` when given); a body that finds a
+    failure raises Failed after setting ``state.failure``, and Hypothesis shrinks it."""
+    state = State() if state is None else state
 
     @hseed(check_seed(seed, check_id))
     @_settings(examples)

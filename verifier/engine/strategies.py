@@ -68,7 +68,7 @@ def logits(region: str, fmt: Format) -> st.SearchStrategy[float]:
     """Single logits z in ``region``."""
     t = thresholds(fmt)
     one, ovf, sub, zero = t.sigmoid_rounds_to_one, t.exp_overflow, t.sigmoid_subnormal, t.sigmoid_zero
-    if region in ("benign", "shapes", "labels"):
+    if region in ("benign", "shapes", "labels", "boundary"):
         return _float(-BENIGN_Z, BENIGN_Z, fmt)
     if region == "saturated":
         mag = st.one_of(_float(one / 2, ovf * INSIDE_BELOW, fmt), _near([t.exp_neg_negligible, one], fmt))

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import Any
 
 from verifier.about import versions
-from verifier.checking import check
+from verifier.checking import check, shared_workers
 from verifier.grading.assignment import Assignment, Task
 from verifier.grading.discovery import Submission, source_for
 from verifier.grading.grades import CheckGrade, SubmissionGrade, TaskGrade
@@ -93,8 +94,10 @@ def _task_names(task: Task) -> list[str]:
     return get_convention(task.convention).functions(get_target(task.target), task.lam)
 
 
-def grade_task(task: Task, sub: Submission, assignment: Assignment, seed: int) -> TaskGrade:
-    """Judge one task of one submission; an error inside the verifier becomes a zero with the reason."""
+def grade_task(task: Task, sub: Submission, assignment: Assignment, seed: int, bank: Any = None) -> TaskGrade:
+    """Judge one task of one submission on the assignment's case bank first (``bank``, else built from
+    the assignment's seed), then with exploration from ``seed``; an error inside the verifier becomes a
+    zero with the reason."""
     names = _task_names(task)
     src = source_for(sub.sources, names)
     if src is None:
@@ -123,6 +126,8 @@ def grade_task(task: Task, sub: Submission, assignment: Assignment, seed: int) -
             support=assignment.support,
             preamble=assignment.preamble,
             root=str(sub.root) if sub.root is not None else None,
+            cases=bank,
+            bank_seed=assignment.seed,
         )
     except Exception as exc:  # a verifier fault on this submission must not stop the class
         error = f"grading this task failed: {type(exc).__name__}: {exc}"
@@ -132,11 +137,16 @@ def grade_task(task: Task, sub: Submission, assignment: Assignment, seed: int) -
     return TaskGrade(task.name, result.function, str(src), score, task.points, checks, result)
 
 
-def grade_submission(sub: Submission, assignment: Assignment, seed: int | None = None) -> SubmissionGrade:
-    """Grade one submission on every task of ``assignment`` (seed derived from its name by default)."""
+def grade_submission(
+    sub: Submission, assignment: Assignment, seed: int | None = None, banks: Any = None
+) -> SubmissionGrade:
+    """Grade one submission on every task of ``assignment`` (seed derived from its name by default);
+    ``banks`` from ``verifier.grading.banking.prepare`` (the same cases for every submission)."""
     seed = derive_seed(assignment.seed, sub.name) if seed is None else seed
     start = time.perf_counter()
-    tasks = tuple(grade_task(t, sub, assignment, seed) for t in assignment.tasks)
+    banks = banks or {}
+    with shared_workers():  # one worker per source file for all the tasks
+        tasks = tuple(grade_task(t, sub, assignment, seed, banks.get(t.name)) for t in assignment.tasks)
     return SubmissionGrade(
         submission=sub.name,
         slug=sub.slug,

@@ -87,6 +87,13 @@ class Case:
         """Exact z = Xw + b (object array of mpf), computed once per case."""
         return reference.logits(self.X, self.w, self.b)
 
+    @functools.cached_property
+    def logits_float(self) -> np.ndarray:
+        """The exact logits rounded to float64 (for plots and regions), computed once per case."""
+        z = np.array([float(v) for v in self.exact_logits], dtype=np.float64)
+        z.setflags(write=False)  # shared by every reader
+        return z
+
     def plain(self) -> dict[str, Any]:
         """The inputs as plain data for reports (exact floats); ``y_encoding`` only when not "float"."""
         out: dict[str, Any] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -21,6 +22,17 @@ STATUSES = ("passed", "failed", "error", "skipped")
 # What kind of function the checks describe (docs/checks.md, "Assessment").
 ASSESSMENTS = ("correct", "fragile", "wrong", "broken")
 SETUP_CHECKS = ("contract.loads", "contract.function", "contract.signature")
+
+# How a Result shows itself (``repr`` and a notebook's HTML): views registered by the report layer
+# (verifier/report/notebook.py), which this low module may not import.  Media type -> view(result).
+VIEWS: dict[str, Callable[[Result], str]] = {}
+
+
+def register_view(media_type: str, view: Callable[[Result], str]) -> None:
+    """Show every Result as ``view(result)`` for ``media_type`` ("text/plain" or "text/html")."""
+    if media_type not in ("text/plain", "text/html"):
+        raise ValueError(f"media_type={media_type!r}: use 'text/plain' or 'text/html'")
+    VIEWS[media_type] = view
 
 
 def to_plain(value: Any) -> Any:
@@ -80,11 +92,14 @@ class Counterexample:
 
 @dataclass(frozen=True)
 class Sample:
-    """One example tried by a check: the logit (or input) it was most about, its error and verdict."""
+    """One example tried by a check: the logit that decides its error (for a problem target the row
+    whose term contributes most to the worst output), its error in bits, verdict and ratio to the
+    envelope (NaN when not recorded)."""
 
     z: float
     bits: float
     passed: bool
+    ratio: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -121,7 +136,7 @@ class CheckResult:
     def to_json(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("counterexample", "samples")}
         data["counterexample"] = self.counterexample.to_json() if self.counterexample else None
-        data["samples"] = [[s.z, s.bits, s.passed] for s in self.samples]
+        data["samples"] = [[s.z, s.bits, s.passed, s.ratio] for s in self.samples]
         return to_plain(data)
 
 
@@ -213,6 +228,25 @@ class Result:
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, allow_nan=False)
 
+    def __repr__(self) -> str:
+        """The readable summary, one line per check (the registered "text/plain" view, else a short one)."""
+        view = VIEWS.get("text/plain")
+        if view is not None:
+            try:
+                return view(self)
+            except Exception:  # a repr must not raise: fall back to the short form
+                pass
+        lines = [f"{self.function} as {self.target}: {self.assessment.upper()}"]
+        lines += [f"  {_MARKS.get(c.status, 'FAIL')}  {c.id}" for c in self.checks]
+        passed = sum(c.passed for c in self.checks)
+        lines.append(f"{'PASSED' if self.passed else 'FAILED'}: {passed} of {len(self.checks)} checks")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's rich display: the registered "text/html" view (None, so text, when there is none)."""
+        view = VIEWS.get("text/html")
+        return view(self) if view is not None else None
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Result:
         checks = []
@@ -232,7 +266,8 @@ class Result:
                     worst_ratio=from_plain_float(c.get("worst_ratio", 0.0)),
                     findings=tuple(c.get("findings", ())),
                     samples=tuple(
-                        Sample(from_plain_float(z), from_plain_float(b), p) for z, b, p in c.get("samples", ())
+                        Sample(from_plain_float(z), from_plain_float(b), p, *map(from_plain_float, rest))
+                        for z, b, p, *rest in c.get("samples", ())
                     ),
                     region=c.get("region", ""),
                     status=c.get("status", ""),
@@ -268,6 +303,9 @@ class Result:
             signature=data.get("signature", ""),
             diagnosis_elapsed=data.get("diagnosis_elapsed", 0.0),
         )
+
+
+_MARKS = {"passed": "PASS", "skipped": "SKIP"}
 
 
 def assess(checks: tuple[CheckResult, ...] | list[CheckResult]) -> str:

@@ -101,11 +101,11 @@ class Target:
             f = np.asarray(case.f, dtype=np.float64).reshape(-1)
             with np.errstate(divide="ignore"):
                 return np.log(f) - np.log1p(-f)
-        return np.array([float(v) for v in case.exact_logits])
+        return case.logits_float
 
 
 def _terms(case: Case) -> envelopes.ProblemTerms:
-    z = np.array([float(v) for v in case.exact_logits])
+    z = case.logits_float
     lam = case.lam if case.form.is_default else case.form.equivalent_lambda(case.lam, case.m)
     return envelopes.ProblemTerms(case.X, case.y, case.w, case.b, lam, z)
 

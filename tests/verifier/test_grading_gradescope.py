@@ -91,3 +91,25 @@ def test_a_misconfigured_assignment_is_reported_on_gradescope_and_exits_2(tmp_pa
     data = json.loads((root / "results" / "results.json").read_text())
     assert data["score"] == 0.0 and "misconfigured" in data["output"] and "pionts" in data["output"]
     assert "did you mean 'points'" in capsys.readouterr().err
+
+
+def test_results_json_feedback_is_markdown_with_the_counterexample_table_and_ids(tmp_path):
+    from test_report_formats import md_tables, md_text
+
+    root = autograder(tmp_path, {"lab.py": WRONG}, {"users": [{"email": "c@x.org"}]})
+    assert run(root) == 0
+    data = json.loads((root / "results" / "results.json").read_text())
+    assert data["output_format"] == "md" and all(t["output_format"] == "md" for t in data["tests"])
+    failed = next(t for t in data["tests"] if t["status"] == "failed")
+    assert failed["extra_data"]["check"] == "correctness.benign" and failed["extra_data"]["task"] == "gradient"
+    assert failed["extra_data"]["assessment"] == "wrong" and "sign-flipped" in failed["extra_data"]["diagnoses"]
+    (_, inputs), (_, outputs) = md_tables(failed["output"])[:2]
+    assert {name for name, _ in inputs} >= {"X", "y", "w", "b"}
+    assert json.loads(dict(inputs)["w"])  # the counterexample's values, readable back
+    assert {row[0] for row in outputs} >= {"dj_dw", "dj_db"}
+    paragraphs = [md_text(p) for p in failed["output"].split("\n\n")]
+    assert any(p.startswith("Likely mistake (sign-flipped)") for p in paragraphs)
+    assert any(p.startswith("Hint: ") for p in paragraphs)
+    tasks = {t["task"]: t for t in data["extra_data"]["tasks"]}
+    assert tasks["sigmoid"]["assessment"] == "correct" and tasks["gradient"]["assessment"] == "wrong"
+    assert "sign-flipped" in tasks["gradient"]["diagnoses"]

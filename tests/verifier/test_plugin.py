@@ -87,7 +87,7 @@ def test_failures_carry_the_counterexample_and_the_diagnosis_into_pytest_html(pr
     html = (project / "reports" / "x.html").read_text()
     assert "Smallest failing input" in html  # the failure text
     assert "Likely mistake" in html and "expected" in html  # the counterexample table extra
-    assert "within the envelope" in html and "svg" in html  # the plot extra
+    assert "error / envelope" in html and "svg" in html  # the plot extra, coloured by the ratio to the envelope
 
 
 def test_explicit_test_paths_still_run_beside_the_checks(project):

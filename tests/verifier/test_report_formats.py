@@ -5,9 +5,13 @@ characters), so escaping is tested where it matters.
 """
 
 import csv
+import dataclasses
+import html
 import io
 import json
 import math
+import re
+import types
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -20,7 +24,7 @@ from verifier.report.csv_grades import grades_csv, safe_cell
 from verifier.report.gradescope_json import gradescope_results
 from verifier.report.html import render_check_fragment, render_index, render_submission
 from verifier.report.junit import junit_xml
-from verifier.report.plots import error_plot, score_histogram
+from verifier.report.plots import ILL_CONDITIONED_NOTE, error_plot, error_plot_data, score_histogram
 from verifier.report.snippet import reproduce
 from verifier.spec.results import CheckResult, Counterexample, Diagnosis, Result, Sample
 
@@ -177,7 +181,7 @@ def test_gradescope_results_fields_and_types():
     assert sum(t["score"] for t in data["tests"]) == data["score"]
     failed = data["tests"][1]
     assert failed["status"] == "failed" and failed["visibility"] == "after_due_date"
-    assert "Smallest failing input" in failed["output"] and "Hint: use np.logaddexp" in failed["output"]
+    assert "Smallest failing input" in failed["output"] and "**Hint:** use np.logaddexp" in failed["output"]
 
 
 def test_gradescope_results_of_a_crashed_grading():
@@ -303,3 +307,175 @@ def test_a_submission_that_could_not_be_graded_has_a_report_saying_why():
     page = render_submission(g, ASSIGNMENT)
     assert 'id="verdict">NOT GRADED<' in page and "submission time limit" in page
     assert 'id="score">0 / 6<' in page
+
+
+# --------------------------------------------------------------------------- Gradescope: Markdown and HTML outputs
+def md_cells(row: str) -> list[str]:
+    """The cells of one GitHub-flavoured Markdown table row (a ``\\|`` does not split a cell)."""
+    cells = re.split(r"(?<!\\)\|", row.strip())[1:-1]
+    return [md_text(c.strip()) for c in cells]
+
+
+def md_text(text: str) -> str:
+    """What a Markdown renderer shows for escaped text: bold markers dropped, backslash escapes and
+    entities undone."""
+    text = re.sub(r"(?<!\\)\*\*", "", text.replace("&nbsp;", " "))
+    return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text))
+
+
+def md_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
+    """Every table of a Markdown text: (header, rows); the delimiter row checked."""
+    tables, lines = [], text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        if line.startswith("|") and re.fullmatch(r"\|( --- \|)+", lines[i + 1]) and (i == 0 or not lines[i - 1]):
+            header = md_cells(line)
+            rows = []
+            for row in lines[i + 2 :]:
+                if not row.startswith("|"):
+                    break
+                rows.append(md_cells(row))
+            assert all(len(r) == len(header) for r in rows), (header, rows)
+            tables.append((header, rows))
+    return tables
+
+
+def test_gradescope_tests_are_markdown_with_the_counterexample_diagnosis_and_hint():
+    data = gradescope_results(make_grade(), ASSIGNMENT)
+    assert data["output_format"] == "md" and {t["output_format"] for t in data["tests"]} == {"md"}
+    failed = data["tests"][1]["output"]
+    (inputs_header, inputs), (outputs_header, outputs) = md_tables(failed)
+    assert inputs_header == ["input", "value"]
+    assert dict(inputs) == {"X": "[[1.0, -2.5]]", "w": "[0.5, 1e-300]", "b": "710.0", "lam": "0.0", "y": "[1.0]"}
+    assert outputs_header == ["output", "expected", "got"]
+    by_name = {r[0]: r[1:] for r in outputs}
+    assert by_name["dj_db"] == ["['0.0']", "[inf]"] and by_name["dj_dw"] == ["['0.0', '-0.0']", "[nan, 0.0]"]
+    assert by_name["error"][0] == "inf ulps, inf bits at dj_db, infx the envelope"
+    paragraphs = [md_text(p) for p in failed.split("\n\n")]
+    assert "Smallest failing input" in paragraphs
+    assert "Likely mistake (overflow-nan): exp overflows " + HOSTILE in paragraphs
+    assert "Hint: use np.logaddexp " + HOSTILE in paragraphs
+    (summary_header, summary), *_ = md_tables(data["output"])
+    assert summary_header[:4] == ["task", "function", "assessment", "score"]
+    assert summary[0][:4] == ["gradient", "compute_gradient_logistic", "fragile", "4 / 6"]
+
+
+def test_gradescope_extra_data_carries_the_assessment_and_the_diagnosis_ids():
+    data = gradescope_results(make_grade(), ASSIGNMENT)
+    extra = [t["extra_data"] for t in data["tests"]]
+    assert [e["check"] for e in extra] == ["correctness.benign", "stability.overflow", "contract.pure"]
+    assert {e["assessment"] for e in extra} == {"fragile"} and {e["task"] for e in extra} == {"gradient"}
+    assert [e["diagnoses"] for e in extra] == [[], ["overflow-nan"], []]
+    top = data["extra_data"]
+    assert top["schema"] == "verifier-gradescope/1" and top["seed"] == 99 and top["verdict"] == "fail"
+    assert top["tasks"] == [
+        {
+            "task": "gradient",
+            "function": "compute_gradient_logistic",
+            "assessment": "fragile",
+            "diagnoses": ["overflow-nan"],
+        }
+    ]
+    crashed = gradescope_results(failed_grade(Submission("x", (), "x"), ASSIGNMENT, "killed"), ASSIGNMENT)
+    assert {t["extra_data"]["assessment"] for t in crashed["tests"]} == {"broken"}
+
+
+MARKUP = (
+    "[click](http://evil.example) ![i](http://evil.example/i.png) | x | y |\n# Big\n- item\n1. one\n"
+    "`code` *em* _u_ ~~s~~"
+)
+
+
+def test_gradescope_markdown_escapes_everything_the_submission_wrote():
+    r = make_result(MARKUP + "\n" + HOSTILE)
+    checks = list(r.checks)
+    ce = dataclasses.replace(checks[1].counterexample, actual={"raw": "a | b <img src=x> " + MARKUP})
+    checks[1] = dataclasses.replace(checks[1], counterexample=ce)
+    data = gradescope_results(make_grade(result=dataclasses.replace(r, checks=tuple(checks))), ASSIGNMENT)
+    text = data["tests"][1]["output"]
+    assert "<script" not in text and "<img" not in text and not re.search(r"(?<!\\)\]\(http", text)
+    assert not any(line.lstrip().startswith(("#", "- ", "1.", "`")) for line in text.split("\n"))
+    (_, _), (_, outputs) = md_tables(text)  # the pipes of the value stay inside its cell
+    assert ["returned", "", "a | b <img src=x> " + MARKUP.replace("\n", " ")] in outputs
+    assert md_text(text.split("\n\n")[0]).replace("  \n", "\n") == (MARKUP + "\n" + HOSTILE + "\n" + CONTROL).replace(
+        "\x07", ""
+    ).replace("\x1b", "").replace("\x00", "")
+    markdown_it = pytest.importorskip("markdown_it")
+    rendered = markdown_it.MarkdownIt("commonmark").enable("table").render(text)
+    for tag in ("<script", "<img", "<a ", "<h1", "<li", "<code", "<em", "<s>"):
+        assert tag not in rendered, tag
+    assert rendered.count("<table>") == 2 and "&lt;script&gt;" in rendered
+
+
+def test_gradescope_html_and_text_outputs():
+    page = gradescope_results(make_grade(), ASSIGNMENT, output_format="html")
+    failed = page["tests"][1]
+    assert failed["output_format"] == "html" and page["output_format"] == "html"
+    assert "<table>" in failed["output"] and "<script>alert" not in failed["output"]
+    assert "&lt;script&gt;" in failed["output"] and "<b>lab</b>" not in page["output"]
+    text = gradescope_results(make_grade(), ASSIGNMENT, output_format="text")
+    assert text["tests"][1]["output_format"] == "text"
+    assert "Hint: use np.logaddexp" in text["tests"][1]["output"]
+    with pytest.raises(ValueError, match="output_format"):
+        gradescope_results(make_grade(), ASSIGNMENT, output_format="ansi")
+
+
+# --------------------------------------------------------------------------- the error plot of a problem target
+def sample(z: float, bits: float, passed: bool, ratio: float):
+    """A sample with its ratio to the envelope (a stand-in while spec.results.Sample does not record it)."""
+    if "ratio" in {f.name for f in dataclasses.fields(Sample)}:
+        return Sample(z, bits, passed, ratio)  # type: ignore[call-arg]
+    return types.SimpleNamespace(z=z, bits=bits, passed=passed, ratio=ratio)
+
+
+PROBLEM_SAMPLES = (
+    sample(0.5, 1.0, True, 0.001),  # far inside
+    sample(37.4, 58.0, True, 0.3),  # many bits, yet inside: an ill-conditioned case
+    sample(-36.0, 50.0, True, 0.8),  # near the edge
+    sample(-710.25, math.inf, False, math.inf),  # failed
+    sample(2.0, 3.0, True, math.nan),  # ratio not recorded
+)
+
+
+def test_the_problem_plot_places_each_example_at_its_deciding_z_and_colours_it_by_the_ratio():
+    check = CheckResult("correctness.benign", "correctness", "t", False, "m", 5, samples=PROBLEM_SAMPLES)
+    data = error_plot_data([check], problem=True)
+    assert [(p.z, p.bits, p.band) for p in data.points] == [
+        (0.5, 1.0, "far"),
+        (37.4, 58.0, "inside"),
+        (-36.0, 50.0, "edge"),
+        (-710.25, 64.0, "failed"),
+        (2.0, 3.0, "within"),
+    ]
+    assert data.x_label.startswith("z of the row that decides the error")
+    assert [(key, count) for key, _, _, count in data.legend] == [
+        ("far", 1),
+        ("inside", 1),
+        ("edge", 1),
+        ("within", 1),
+        ("failed", 1),
+    ]
+    assert [label for _, label, _, _ in data.legend][:3] == [
+        "under 1% of the envelope (1)",
+        "1-50% of the envelope (1)",
+        "50-100% of the envelope (1)",
+    ]
+    assert (
+        "ill-conditioned" in data.note and "within the envelope" in data.note and "divided by the envelope" in data.note
+    )
+    assert data.deciding and "ill-conditioned" not in error_plot_data([check], problem=False).note
+    unrecorded = dataclasses.replace(check, samples=(Sample(2.0, 60.0, True),))  # an engine that records no ratio
+    old = error_plot_data([unrecorded], problem=True)
+    assert not old.deciding and old.x_label.startswith("largest |z| of the example's rows")
+    assert [p.band for p in old.points] == ["within"] and "ratio not recorded" in old.legend[0][1]
+    svg = error_plot([check], target="gradient")
+    assert "ill-conditioned" in svg and "z of the row that decides the error" in svg and "1-50% (1)" in svg
+    assert "ill-conditioned" not in error_plot([check], target="sigmoid")
+
+
+def test_the_report_explains_the_colours_and_ill_conditioning_under_the_plot():
+    r = make_result()
+    checks = (dataclasses.replace(r.checks[0], samples=PROBLEM_SAMPLES), *r.checks[1:])
+    page = render_submission(make_grade(result=dataclasses.replace(r, checks=checks)), ASSIGNMENT)
+    assert "the z of the row that decides its error" in page
+    assert 'class="key"' in page and "50-100% of the envelope (1)" in page
+    assert "ill-conditioned" in page and html.escape(ILL_CONDITIONED_NOTE, quote=True) in page

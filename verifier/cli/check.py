@@ -2,6 +2,7 @@
 
 Exit 0 when every check passed, 1 when any failed (a submission that does not load is a failed
 check), 2 for a usage error.  The terminal summary goes to stdout, progress lines to stderr.
+``--format github`` adds GitHub Actions annotations on the function's definition line (docs/ci.md).
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ class CheckCommand:
         p.add_argument("--soft-labels", action="store_true", help="also draw soft labels in [0, 1]")
         p.add_argument("--fail-fast", action="store_true", help="stop at the first failing check")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+        p.add_argument(
+            "--format",
+            dest="output_format",
+            choices=("text", "github"),
+            default="text",
+            help="text (default), or github: the summary plus ::error annotations on the function's "
+            "definition line for GitHub Actions (docs/ci.md)",
+        )
         g = p.add_argument_group("how the function is called (docs/signatures.md)")
         g.add_argument(
             "--signature", metavar="SIG", help='e.g. "theta, X1, y, lam -> J, grad" (default: the convention\'s)'
@@ -122,7 +131,12 @@ class CheckCommand:
             support=args.support,
             preamble=args.preamble,
         )
-        print(summarize(result))
+        if args.output_format == "github":
+            from verifier.report.github import github_report
+
+            print(github_report(result, summarize(result)))
+        else:
+            print(summarize(result))
         if json_path is not None:
             try:
                 json_path.write_text(result.dumps())

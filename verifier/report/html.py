@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from verifier.report.plots import error_plot, score_histogram
+from verifier.report.plots import error_plot, error_plot_data, is_problem, score_histogram
 from verifier.report.render import render
 from verifier.report.snippet import reproduce
 from verifier.report.summary import ASSESSMENT_WORDS
 from verifier.report.text import diagnoses_for, short_value
-from verifier.spec.results import CheckResult, Result
+from verifier.spec.results import CheckResult, Result, from_plain_float
 
 if TYPE_CHECKING:
     from verifier.grading.assignment import Assignment
@@ -59,10 +59,12 @@ def check_context(result: Result | None, check: CheckResult | None, source: str 
             )
             for k in keys
         ]
-        if ce.component or (isinstance(ce.ulps, float) and not math.isnan(ce.ulps)):
+        # a Result read back from JSON holds "inf" / "nan" as strings here
+        ulps, bits, ce_ratio = (from_plain_float(v) for v in (ce.ulps, ce.bits, ce.ratio))
+        if ce.component or not math.isnan(ulps):
             at = f" at {ce.component}" if ce.component else ""
-            ratio = f", {_number_text(ce.ratio)}x the envelope" if not math.isnan(ce.ratio) else ""
-            ctx["error_row"] = f"{_number_text(ce.ulps)} ulps, {_number_text(ce.bits)} bits{at}{ratio}"
+            ratio = f", {_number_text(ce_ratio)}x the envelope" if not math.isnan(ce_ratio) else ""
+            ctx["error_row"] = f"{_number_text(ulps)} ulps, {_number_text(bits)} bits{at}{ratio}"
         if result is not None and ce.inputs:
             snippet = reproduce(result, ce, source)
             ctx["snippet"] = snippet if len(snippet) <= _MAX_SNIPPET else ""
@@ -88,10 +90,11 @@ def render_submission(grade: SubmissionGrade, assignment: Assignment) -> str:
                 ctx["message"] = cg.message
             ctx["grade"] = cg
             checks.append(ctx)
-        plot = ""
+        plot, key = "", None
         if tg.result is not None:
             versions.update(tg.result.versions)
-            plot = error_plot(tg.result.checks, tg.result.precision)
+            plot = error_plot(tg.result.checks, tg.result.precision, target=tg.result.target)
+            key = error_plot_data(tg.result.checks, is_problem(tg.result.target))
         tasks.append(
             {
                 "grade": tg,
@@ -99,6 +102,7 @@ def render_submission(grade: SubmissionGrade, assignment: Assignment) -> str:
                 "result": tg.result,
                 "checks": checks,
                 "plot": plot,
+                "plot_key": key,
                 "passed": sum(c.passed for c in tg.checks),
                 "source": tg.source,
                 "source_name": Path(tg.source).name,

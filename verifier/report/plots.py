@@ -10,7 +10,8 @@ import io
 import math
 import re
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -35,47 +36,154 @@ def _regions(precision: str) -> list[tuple[float, float, str, str]]:
     ]
 
 
-def error_plot(checks: Iterable[CheckResult], precision: str = "float64", title: str = "") -> str:
-    """An SVG of bits of error against z for every sample of ``checks``, failures marked; "" when
-    there is nothing to plot."""
-    ok_z: list[float] = []
-    ok_b: list[float] = []
-    bad_z: list[float] = []
-    bad_b: list[float] = []
-    clipped_z: list[float] = []
+class Band(NamedTuple):
+    """A colour band of the ratio error / envelope (1 is the envelope's edge)."""
+
+    key: str
+    label: str  # in the report's key
+    short: str  # inside the plot
+    colour: str
+    top: float  # the largest ratio of the band
+
+
+# A failed example is a red cross whatever its ratio; a passed one whose ratio was not recorded is "within".
+BANDS: tuple[Band, ...] = (
+    Band("far", "under 1% of the envelope", "< 1%", "#1b6e3a", 0.01),
+    Band("inside", "1-50% of the envelope", "1-50%", "#6aaa3a", 0.5),
+    Band("edge", "50-100% of the envelope", "50-100%", "#d99a00", 1.0),
+    Band("within", "within the envelope (ratio not recorded)", "within", "#7f8c8d", math.inf),
+)
+FAILED = Band("failed", "outside the envelope: failed", "failed", "#c0392b", math.inf)
+ILL_CONDITIONED_NOTE = (
+    "Many bits of error can still be within the envelope: where the exact value is a small difference "
+    "of large terms (ill-conditioned, e.g. softplus(z) - y z at large z, or a gradient near zero), the "
+    "rounding of those terms alone moves the result that much, so the envelope allows it. Colour is "
+    "the error divided by the envelope, not the bits."
+)
+LEGEND_TITLE = "colour: error / envelope (1 = its edge)"
+LEGEND_TITLE_PROBLEM = "; many bits yet inside = an ill-conditioned case"
+POINTWISE_NOTE = "Colour is the error divided by the envelope (1 = its edge), not the bits."
+
+
+@dataclass(frozen=True)
+class PlotPoint:
+    """One example on the plot: the z that decides its error, its bits of error (capped at 64), its
+    ratio to the envelope (NaN when not recorded), the verdict and the colour band."""
+
+    z: float
+    bits: float
+    ratio: float
+    passed: bool
+    band: str
+
+
+@dataclass(frozen=True)
+class PlotData:
+    """What the error plot shows: the points, the axis label, the legend entries and the legend's note."""
+
+    points: tuple[PlotPoint, ...]
+    problem: bool
+    deciding: bool  # a problem's examples sit at the z of the row that decides their error
+    x_label: str
+    legend: tuple[tuple[str, str, str, int], ...]  # (band key, label with count, colour, count)
+    short: tuple[str, ...]  # the labels drawn inside the plot, with counts
+    note: str
+
+
+def band_of(ratio: float, passed: bool) -> str:
+    """The colour band of an example: ``failed`` when it failed, else by its ratio to the envelope."""
+    if not passed:
+        return FAILED.key
+    if not math.isfinite(ratio) or ratio < 0:
+        return "within"
+    return next(b.key for b in BANDS if ratio <= b.top or b.key == "edge")
+
+
+def error_plot_data(checks: Iterable[CheckResult], problem: bool = False) -> PlotData:
+    """The points of ``checks``' samples and the legend.  For a problem target (cost, gradient) a
+    sample's ``z`` is the logit of the row that decides its error, recorded by the engine."""
+    points = []
     for c in checks:
         for s in c.samples:
-            z = s.z
-            if not math.isfinite(z):
+            if not math.isfinite(s.z):
                 continue
-            b = s.bits if math.isfinite(s.bits) else _MAX_BITS
-            if b >= _MAX_BITS:
-                clipped_z.append(z)
-            (ok_z if s.passed else bad_z).append(z)
-            (ok_b if s.passed else bad_b).append(min(b, _MAX_BITS))
-    if not ok_z and not bad_z:
+            bits = s.bits if math.isfinite(s.bits) else _MAX_BITS
+            ratio = float(getattr(s, "ratio", math.nan))
+            points.append(PlotPoint(s.z, min(bits, _MAX_BITS), ratio, s.passed, band_of(ratio, s.passed)))
+    counts = {b.key: sum(p.band == b.key for p in points) for b in (*BANDS, FAILED)}
+    shown = [b for b in (*BANDS, FAILED) if counts[b.key]]
+    legend = tuple((b.key, f"{b.label} ({counts[b.key]})", b.colour, counts[b.key]) for b in shown)
+    short = tuple(f"{b.short} ({counts[b.key]})" for b in shown)
+    # Samples that record their ratio come from an engine that places them at the deciding row; older
+    # results placed a problem's example at its largest |z|, and the label says so.
+    deciding = problem and any(math.isfinite(p.ratio) for p in points)
+    if not problem:
+        x_label = "z (logit), symmetric log scale"
+    elif deciding:
+        x_label = "z of the row that decides the error (symmetric log scale)"
+    else:
+        x_label = "largest |z| of the example's rows (symmetric log scale)"
+    note = ILL_CONDITIONED_NOTE if problem else POINTWISE_NOTE
+    return PlotData(tuple(points), problem, deciding, x_label, legend, short, note)
+
+
+def is_problem(target: str) -> bool:
+    """True for a problem target (cost, gradient, ...: inputs X, y, w, b), by the target's name."""
+    if not target:
+        return False
+    from verifier.spec.targets import get_target
+
+    try:
+        return not get_target(target).pointwise
+    except (KeyError, ValueError):
+        return False
+
+
+def legend_note(target: str) -> str:
+    """The legend's explanation of the colours for ``target``'s plot."""
+    return ILL_CONDITIONED_NOTE if is_problem(target) else POINTWISE_NOTE
+
+
+def error_plot(checks: Iterable[CheckResult], precision: str = "float64", title: str = "", target: str = "") -> str:
+    """An SVG of bits of error against z for every sample of ``checks``, coloured by the ratio to the
+    envelope, failures marked; "" when there is nothing to plot.  ``target`` (its name) tells a problem
+    target, whose examples sit at the z of the row that decides their error."""
+    problem = is_problem(target)
+    data = error_plot_data(checks, problem)
+    if not data.points:
         return ""
     with rc_context(_RC):  # type: ignore[arg-type]
-        fig = Figure(figsize=(5.6, 2.8), layout="constrained")
+        fig = Figure(figsize=(5.6, 3.2), layout="constrained")
         ax = fig.add_subplot()
-        zs = ok_z + bad_z
-        lim = max(10.0, max(abs(z) for z in zs) * 1.3)
+        lim = max(10.0, max(abs(p.z) for p in data.points) * 1.3)
         for lo, hi, _name, colour in _regions(precision):
             lo, hi = max(lo, -lim), min(hi, lim)
             if lo < hi:
                 ax.axvspan(lo, hi, color=colour, lw=0, zorder=0)
-        ax.scatter(
-            ok_z, ok_b, s=9, c="#3b7d3b", marker="o", alpha=0.6, label=f"within the envelope ({len(ok_z)})", zorder=2
-        )
-        if bad_z:
-            ax.scatter(bad_z, bad_b, s=28, c="#c0392b", marker="x", label=f"failed ({len(bad_z)})", zorder=3)
+        for (key, _label, colour, _count), label in zip(data.legend, data.short):
+            zs = [p.z for p in data.points if p.band == key]
+            bs = [p.bits for p in data.points if p.band == key]
+            if key == FAILED.key:
+                ax.scatter(zs, bs, s=28, c=colour, marker="x", label=label, zorder=4)
+            else:
+                ax.scatter(zs, bs, s=10, c=colour, marker="o", alpha=0.75, label=label, zorder=3, linewidths=0)
         ax.set_xscale("symlog", linthresh=1.0)
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-1, _MAX_BITS + 2)
-        ax.set_xlabel("z (logit), symmetric log scale")
+        ax.set_xlabel(data.x_label)
         ax.set_ylabel("bits of error")
         ax.grid(True, lw=0.3, alpha=0.5)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncols=2, frameon=False, borderaxespad=0.2)
+        fig.legend(
+            loc="outside upper left",
+            fontsize=8,
+            ncols=min(len(data.legend), 5),
+            frameon=False,
+            handletextpad=0.2,
+            columnspacing=1.0,
+            title=LEGEND_TITLE + (LEGEND_TITLE_PROBLEM if problem else ""),
+            title_fontsize=8,
+            alignment="left",
+        )
         if title:
             ax.set_title(title)
         buf = io.StringIO()

@@ -12,11 +12,18 @@ import sys
 from collections.abc import Sequence
 
 from verifier.about import __version__
-from verifier.cli import audit, check, demo, grade, gradescope
+from verifier.cli import audit, check, demo, grade, gradescope, prairielearn
 from verifier.cli.base import Parser, Subcommand
 from verifier.errors import ExitCode, IntegrityError, VerifierError
 
-_COMMANDS: tuple[Subcommand, ...] = (check.COMMAND, grade.COMMAND, gradescope.COMMAND, audit.COMMAND, demo.COMMAND)
+_COMMANDS: tuple[Subcommand, ...] = (
+    check.COMMAND,
+    grade.COMMAND,
+    gradescope.COMMAND,
+    prairielearn.COMMAND,
+    audit.COMMAND,
+    demo.COMMAND,
+)
 SUBCOMMANDS: dict[str, Subcommand] = {c.name: c for c in _COMMANDS}
 
 

@@ -4,9 +4,24 @@ Scalar maths (``sigmoid``, ``loss``, ...), problem maths (``cost``, ``gradient``
 ``logits`` and the linear / squared-error twins), error measures (``round_to_format``,
 ``ulp_distance``, ...) and the float thresholds of the logistic functions.  Results are mpmath
 mpf values accurate to ``prec`` bits (128 by default), far beyond float64.
+The softmax family (``softmax``, ``log_softmax``, ``logsumexp``, ``softmax_cross_entropy``,
+``softmax_cost``, ``softmax_gradient``, ...) and its thresholds (``softmax_thresholds``) likewise.
 """
 
 from .measures import abs_error, bits_of_error, rel_error, round_to_format, ulp, ulp_distance
+from .multiclass import (
+    PENALTIES,
+    SoftmaxGradient,
+    cross_entropy,
+    log_softmax,
+    logsumexp,
+    softmax,
+    softmax_cost,
+    softmax_cross_entropy,
+    softmax_gradient,
+    softmax_hessian_vector_product,
+    softmax_logits,
+)
 from .precision import DEFAULT_PREC, GUARD_BITS, MAX_PREC, correctly_rounded
 from .problem import (
     Gradient,
@@ -28,7 +43,7 @@ from .scalar import (
     sigmoid_derivative,
     softplus,
 )
-from .thresholds import Thresholds, thresholds
+from .thresholds import SoftmaxThresholds, Thresholds, softmax_thresholds, thresholds
 
 __all__ = [
     "sigmoid",
@@ -47,6 +62,17 @@ __all__ = [
     "linear_gradient",
     "squared_error_cost",
     "squared_error_gradient",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "softmax_cross_entropy",
+    "cross_entropy",
+    "SoftmaxGradient",
+    "softmax_logits",
+    "softmax_cost",
+    "softmax_gradient",
+    "softmax_hessian_vector_product",
+    "PENALTIES",
     "round_to_format",
     "ulp",
     "ulp_distance",
@@ -55,6 +81,8 @@ __all__ = [
     "rel_error",
     "Thresholds",
     "thresholds",
+    "SoftmaxThresholds",
+    "softmax_thresholds",
     "FLOAT64",
     "FLOAT32",
     "correctly_rounded",

@@ -68,10 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, seed, total, times, bank in rows:
         worst = max(times, key=lambda t: t[1]) if times else ("-", 0.0)
         every += [t for _, t in times]
-        print(f"{name} seed {seed}: run {total:5.1f} s (bank and loading {bank:4.1f} s), "
-              f"longest check {worst[0]} {worst[1]:.1f} s")
-    print(f"checks timed: {len(every)}; median {statistics.median(every):.2f} s, longest {max(every):.1f} s "
-          f"(target: none over 10 s)")
+        print(
+            f"{name} seed {seed}: run {total:5.1f} s (bank and loading {bank:4.1f} s), "
+            f"longest check {worst[0]} {worst[1]:.1f} s"
+        )
+    print(
+        f"checks timed: {len(every)}; median {statistics.median(every):.2f} s, longest {max(every):.1f} s "
+        f"(target: none over 10 s)"
+    )
     return 0 if max(every) <= 10 else 1
 
 

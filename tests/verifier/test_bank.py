@@ -105,8 +105,10 @@ def test_the_hard_part_of_a_bank_does_not_depend_on_the_seed(sigmoid_banks):
             assert np.array_equal(np.asarray(a.case.z), np.asarray(b.case.z))
     drawn = [
         (np.asarray(a.case.z).tolist(), np.asarray(b.case.z).tolist())
-        for a, b in zip(one.checks["correctness.benign"].entries[one.checks["correctness.benign"].hard :],
-                        two.checks["correctness.benign"].entries[two.checks["correctness.benign"].hard :])
+        for a, b in zip(
+            one.checks["correctness.benign"].entries[one.checks["correctness.benign"].hard :],
+            two.checks["correctness.benign"].entries[two.checks["correctness.benign"].hard :],
+        )
     ]
     assert any(x != y for x, y in drawn), "the drawn part comes from the seed"
 
@@ -183,8 +185,13 @@ def _assignment(seed: int = 11):
     head = {"name": "bank", "profile": "quick", "seed": seed}
     tasks = [
         {"name": "sigmoid", "function": "sigmoid", "target": "sigmoid", "points": 10},
-        {"name": "cost", "function": "compute_cost_logistic", "target": "cost", "points": 10,
-         "checks": ["correctness.benign", "stability.saturated"]},
+        {
+            "name": "cost",
+            "function": "compute_cost_logistic",
+            "target": "cost",
+            "points": 10,
+            "checks": ["correctness.benign", "stability.saturated"],
+        },
     ]
     return parse_assignment({"assignment": head, "task": tasks}, "bank")
 

@@ -10,11 +10,17 @@ A grade whose assignment hash matches is reused, never recomputed; a crash or ha
 process becomes a zero with the reason; a change to the verifier's own files stops the batch
 (verifier/grading/integrity.py).  Which views are written is the caller's choice (the CLI passes
 verifier.report.views), so grading never imports the code that renders.
+
+The parent prepares the assignment's case banks once (``banking.prepare``) before it starts any
+grading process; each forked process inherits them.  ``grade_in_child`` grades one submission the
+same way (a forked process, the submission time limit) for engines that run elsewhere
+(verifier/grading/cluster.py).
 """
 
 from __future__ import annotations
 
 import errno
+import inspect
 import os
 import signal
 import sys
@@ -28,11 +34,13 @@ from typing import Any, TextIO
 
 from verifier.errors import ExitCode, OutputError, UsageError
 from verifier.grading.assignment import Assignment
+from verifier.grading.banking import prepare
 from verifier.grading.discovery import Submission, discover
 from verifier.grading.grades import SubmissionGrade
 from verifier.grading.integrity import CodeManifest
 from verifier.grading.scoring import failed_grade, grade_submission
-from verifier.grading.store import grade_path, read_grade, write_grade
+from verifier.grading.store import finished, grade_path, split_done, write_grade
+from verifier.sandbox import zygote
 from verifier.sandbox.outcomes import signal_name
 
 POLL_SECONDS = 0.5  # how often the parent looks at its running children
@@ -41,6 +49,9 @@ LOW_DISK_BYTES = 1 << 20  # below this much free space a failed write is reporte
 
 SubmissionViews = Callable[[SubmissionGrade, Path, Assignment], None]
 ClassViews = Callable[[list[SubmissionGrade], Path, Assignment], None]
+# How one submission is graded in its process: ``grader(sub, assignment, banks=banks)``, or
+# ``grader(sub, assignment)`` for a grader that takes no banks (``grade_submission`` by default).
+Grader = Callable[..., SubmissionGrade]
 
 
 @dataclass(frozen=True)
@@ -68,13 +79,25 @@ def _set_parent_death_signal() -> None:
         pass
 
 
-def _save(grade: SubmissionGrade, folder: Path, assignment: Assignment, views: Views) -> None:
+def save_grade(grade: SubmissionGrade, folder: Path, assignment: Assignment, views: Views) -> None:
+    """``folder``/grade.json, then the submission's views next to it."""
     write_grade(folder, grade)
     if views.submission is not None:
         views.submission(grade, folder, assignment)
 
 
-def _child(sub: Submission, assignment: Assignment, out: Path, parent: int, views: Views) -> None:
+def _takes_banks(grader: Grader) -> bool:
+    """Whether ``grader`` accepts ``banks=`` (a replacement written before banks existed may not)."""
+    try:
+        params = inspect.signature(grader).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.name == "banks" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+
+
+def _child(
+    sub: Submission, assignment: Assignment, out: Path, parent: int, views: Views, banks: Any, grader: Grader | None
+) -> None:
     """Grade one submission in a forked process; write its grade and views."""
     stopping = []
 
@@ -89,7 +112,8 @@ def _child(sub: Submission, assignment: Assignment, out: Path, parent: int, view
         os._exit(1)
     start = time.perf_counter()
     try:
-        grade = grade_submission(sub, assignment)
+        grade_with = grader or grade_submission
+        grade = grade_with(sub, assignment, banks=banks) if _takes_banks(grade_with) else grade_with(sub, assignment)
     except Exception as exc:  # a fault of the verifier itself: a zero with the reason, not a crash
         grade = failed_grade(
             sub, assignment, f"grading crashed: {type(exc).__name__}: {exc}", time.perf_counter() - start
@@ -98,7 +122,7 @@ def _child(sub: Submission, assignment: Assignment, out: Path, parent: int, view
     if stopping or os.getppid() != parent:
         os._exit(1)
     try:
-        _save(grade, grade_path(out, sub).parent, assignment, views)
+        save_grade(grade, grade_path(out, sub).parent, assignment, views)
     except OSError:  # the parent reports it: a full disk is not this submission's zero
         os._exit(ExitCode.OUTPUT)
 
@@ -116,11 +140,78 @@ def _write_failure(out: Path) -> OSError:
     return OSError("the grading process could not write its results")
 
 
-def _output_error(out: Path, exc: OSError, done: int) -> OutputError:
+def output_error(out: Path, exc: OSError, done: int | None) -> OutputError:
+    count = "" if done is None else f" {done}"
     return OutputError(
-        f"cannot write to {out}: {exc.strerror or exc}. Grading stopped; the {done} grades "
+        f"cannot write to {out}: {exc.strerror or exc}. Grading stopped; the{count} grades "
         "finished so far are intact: make room or fix the folder and run the same command to continue"
     )
+
+
+def _exit_status(target: Callable[..., None], args: tuple[Any, ...]) -> int:
+    """Run ``target(*args)`` in a forked process; the status it exits with."""
+    try:
+        target(*args)
+        return 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+
+
+class _Forked:
+    """A process forked to run ``target(*args)``, with the parts of ``multiprocessing.Process`` the pool
+    uses (``sentinel``, ``exitcode``, ``join``, ``is_alive``, ``terminate``, ``kill``).  It forks
+    directly, so a daemonic process (a Dask worker) may start one as well as the command line can."""
+
+    def __init__(self, target: Callable[..., None], args: tuple[Any, ...]):
+        for stream in (sys.stdout, sys.stderr):  # text buffered now must not be written twice
+            stream.flush()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            os._exit(_exit_status(target, args))  # never the parent's exit handlers
+        os.close(write)
+        self.pid = pid
+        self.sentinel = read  # readable (end of file) once the child has exited
+        self.exitcode: int | None = None
+
+    def _reaped(self, flags: int) -> bool:
+        if self.exitcode is not None:
+            return True
+        pid, status = os.waitpid(self.pid, flags)
+        if pid == 0:
+            return False
+        self.exitcode = os.waitstatus_to_exitcode(status)
+        os.close(self.sentinel)
+        return True
+
+    def join(self) -> None:
+        self._reaped(0)
+
+    def is_alive(self) -> bool:
+        return not self._reaped(os.WNOHANG)
+
+    def _signal(self, signum: int) -> None:
+        if self.exitcode is None:
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    def terminate(self) -> None:
+        self._signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._signal(signal.SIGKILL)
 
 
 class Progress:
@@ -189,13 +280,19 @@ def grade_class(
     views: Views = NO_VIEWS,
 ) -> ClassRun:
     """Grade every submission in ``folder`` with ``jobs`` processes and write grades and ``views`` to ``out``."""
-    out = Path(out)
-    _prepare_out(out)
-    subs = discover(folder, assignment.files, staging=out / ".staging")
+    subs = discover_class(folder, assignment, out)
     return grade_many(subs, assignment, out, jobs, progress, on_graded, views)
 
 
-def _prepare_out(out: Path) -> None:
+def discover_class(folder: str | Path, assignment: Assignment, out: str | Path) -> list[Submission]:
+    """The submissions in ``folder``, in their order, after checking that ``out`` can be written
+    (archives are unpacked under ``out``/.staging)."""
+    out = Path(out)
+    prepare_out(out)
+    return discover(folder, assignment.files, staging=out / ".staging")
+
+
+def prepare_out(out: Path) -> None:
     """Create ``out`` and prove it writable: an unwritable folder is one clear error, not a zero each."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -206,7 +303,7 @@ def _prepare_out(out: Path) -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise _output_error(out, exc, 0) from None
+        raise output_error(out, exc, 0) from None
 
 
 @dataclass
@@ -225,20 +322,14 @@ class _Pool:
     out: Path
     views: Views
     digest: str
+    banks: Any = None
+    grader: Grader | None = None
     parent: int = field(default_factory=os.getpid)
     running: dict[Any, _Running] = field(default_factory=dict)
 
     def start(self, sub: Submission) -> None:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork")
-        proc = ctx.Process(
-            target=_child,
-            args=(sub, self.assignment, self.out, self.parent, self.views),
-            name=f"grade {sub.slug}",
-            daemon=False,
-        )
-        proc.start()
+        args = (sub, self.assignment, self.out, self.parent, self.views, self.banks, self.grader)
+        proc = _Forked(_child, args)
         self.running[proc.sentinel] = _Running(sub, proc, time.monotonic())
 
     def wait(self) -> list[_Running]:
@@ -250,20 +341,20 @@ class _Pool:
             r.proc.join()
         return done
 
-    def grade_of(self, r: _Running, done: int) -> SubmissionGrade:
+    def grade_of(self, r: _Running, done: int | None) -> SubmissionGrade:
         """The grade the child wrote, or a zero with the reason it did not."""
-        grade = read_grade(grade_path(self.out, r.sub))
-        if r.proc.exitcode == ExitCode.OUTPUT and grade is None:
-            raise _output_error(self.out, _write_failure(self.out), done)
-        if grade is not None and grade.assignment_hash == self.digest:
+        grade = finished(self.out, r.sub, self.digest)
+        if grade is not None:
             return grade
+        if r.proc.exitcode == ExitCode.OUTPUT:
+            raise output_error(self.out, _write_failure(self.out), done)
         elapsed = time.monotonic() - r.started
         limit = self.assignment.submission_timeout
         grade = failed_grade(r.sub, self.assignment, _crash_reason(r.proc.exitcode, limit, elapsed > limit), elapsed)
         try:
-            _save(grade, grade_path(self.out, r.sub).parent, self.assignment, self.views)
+            save_grade(grade, grade_path(self.out, r.sub).parent, self.assignment, self.views)
         except OSError as exc:
-            raise _output_error(self.out, exc, done) from None
+            raise output_error(self.out, exc, done) from None
         return grade
 
     def enforce_time_limits(self) -> None:
@@ -284,6 +375,29 @@ class _Pool:
             r.proc.join()
 
 
+def grade_in_child(
+    sub: Submission,
+    assignment: Assignment,
+    out: Path,
+    views: Views = NO_VIEWS,
+    banks: Any = None,
+    grader: Grader | None = None,
+) -> SubmissionGrade:
+    """Grade ``sub`` in a forked process of its own within the submission time limit, as ``grade_many``
+    does, and return the grade written to ``out`` (or the zero with the reason written for it).
+    Raises OutputError when the grade cannot be written."""
+    zygote.warm()  # once per process: each forked grading process gets a copy, not a new zygote
+    pool = _Pool(assignment, out, views, assignment.digest(), banks, grader)
+    pool.start(sub)
+    try:
+        while True:
+            for r in pool.wait():
+                return pool.grade_of(r, None)
+            pool.enforce_time_limits()
+    finally:
+        pool.stop()
+
+
 def grade_many(
     subs: list[Submission],
     assignment: Assignment,
@@ -299,22 +413,19 @@ def grade_many(
         raise UsageError(f"--jobs {jobs!r}: pass a whole number of processes >= 1")
     start = time.monotonic()
     out = Path(out)
-    _prepare_out(out)
+    prepare_out(out)
     # Between submissions: the verifier's own files must be as they were when the batch started.
     manifest = CodeManifest.snapshot() if check_integrity else None
-    pool = _Pool(assignment, out, views, assignment.digest())
-    grades: dict[str, SubmissionGrade] = {}
-    pending: list[Submission] = []
-    for sub in subs:
-        earlier = read_grade(grade_path(out, sub))
-        if earlier is not None and earlier.assignment_hash == pool.digest and earlier.submission == sub.name:
-            grades[sub.slug] = earlier
-        else:
-            pending.append(sub)
+    grades, pending = split_done(subs, out, assignment.digest())
     reused = len(grades)
     bar = Progress(len(subs), progress, done=reused)
     if reused:
         bar.line(f"{reused} of {len(subs)} submissions already graded in {out}; grading the other {len(pending)}")
+    # Once, before any grading process starts: every child inherits them.
+    banks = prepare(assignment, out) if pending else None
+    if pending:
+        zygote.warm()  # and the workers' zygote: each grading process forks from a copy of it
+    pool = _Pool(assignment, out, views, assignment.digest(), banks)
     try:
         while pending or pool.running:
             while pending and len(pool.running) < jobs:
@@ -331,14 +442,15 @@ def grade_many(
     finally:
         pool.stop()
     ordered = [grades[s.slug] for s in subs]
-    _finish_views(subs, ordered, out, assignment, views, len(grades))
+    finish_views(subs, ordered, out, assignment, views)
     return ClassRun(ordered, reused, len(subs) - reused, time.monotonic() - start)
 
 
-def _finish_views(
-    subs: list[Submission], grades: list[SubmissionGrade], out: Path, assignment: Assignment, views: Views, done: int
+def finish_views(
+    subs: list[Submission], grades: list[SubmissionGrade], out: Path, assignment: Assignment, views: Views
 ) -> None:
-    """Views a resumed run lacks, then the class views."""
+    """The submission views a resumed run lacks, then the class views (``grades`` in the order of ``subs``)."""
+    done = len(grades)
     try:
         if views.submission is not None:
             for sub, grade in zip(subs, grades):
@@ -348,7 +460,7 @@ def _finish_views(
         if views.whole_class is not None:
             views.whole_class(grades, out, assignment)
     except OSError as exc:
-        raise _output_error(out, exc, done) from None
+        raise output_error(out, exc, done) from None
 
 
 def _crash_reason(exitcode: int | None, limit: float, timed_out: bool) -> str:

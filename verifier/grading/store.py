@@ -1,7 +1,9 @@
 """Where grades live on disk: one folder per submission under ``out/submissions/``, written atomically.
 
 A grade.json that exists and whose assignment hash matches is a finished grade (a resumed run keeps
-it).  ``atomic_write`` is the one writer every output of the verifier goes through.
+it): ``finished`` and ``split_done`` are how every engine (local processes, a Dask cluster, a shard)
+decides what is left to grade.  ``atomic_write`` is the one writer every output of the verifier goes
+through.
 """
 
 from __future__ import annotations
@@ -43,6 +45,28 @@ def read_grade(path: Path) -> SubmissionGrade | None:
         return SubmissionGrade.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def finished(out: Path, sub: Submission, digest: str) -> SubmissionGrade | None:
+    """``sub``'s grade in the store under ``out`` when it is done for the assignment hash ``digest``;
+    None when it is still to be graded (absent, unreadable, another assignment or another submission)."""
+    grade = read_grade(grade_path(out, sub))
+    if grade is not None and grade.assignment_hash == digest and grade.submission == sub.name:
+        return grade
+    return None
+
+
+def split_done(subs: list[Submission], out: Path, digest: str) -> tuple[dict[str, SubmissionGrade], list[Submission]]:
+    """The finished grades in ``out`` (by slug) and the submissions still to grade, in their order."""
+    done: dict[str, SubmissionGrade] = {}
+    pending: list[Submission] = []
+    for sub in subs:
+        grade = finished(out, sub, digest)
+        if grade is not None:
+            done[sub.slug] = grade
+        else:
+            pending.append(sub)
+    return done, pending
 
 
 def write_grade(folder: Path, grade: SubmissionGrade) -> None:

@@ -96,6 +96,17 @@ def distributed() -> Any:
     return dist
 
 
+def _forkserver_context() -> Callable[[], Any] | None:
+    """Dask's ``get_mp_context`` where this system and this Dask can start workers from a forkserver."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    try:
+        from distributed.utils import get_mp_context
+    except ImportError:
+        return None
+    return get_mp_context
+
+
 @contextmanager
 def connect(scheduler: str, workers: int, preload: tuple[str, ...] = ()) -> Iterator[Any]:
     """A Dask client: of a new cluster of ``workers`` single-threaded processes here (``scheduler ==
@@ -114,22 +125,20 @@ def connect(scheduler: str, workers: int, preload: tuple[str, ...] = ()) -> Iter
             "distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1,
             **QUIET,
         }
-        forkserver = "forkserver" in multiprocessing.get_all_start_methods()
-        if forkserver:
+        mp_context = _forkserver_context()
+        if mp_context is not None:
             settings["distributed.worker.multiprocessing-method"] = "forkserver"
         with dask.config.set(settings):
-            if forkserver:
-                from distributed.utils import get_mp_context
-
+            if mp_context is not None:
                 # after Dask has chosen its own list (once per process), so that ours is the one used
-                get_mp_context().set_forkserver_preload(["distributed", *preload])
+                mp_context().set_forkserver_preload(["distributed", *preload])
             cluster = dist.LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
                 silence_logs=logging.CRITICAL,  # what goes wrong reaches the user as one line, or a grade
-                preload=[] if forkserver else list(preload),
+                preload=[] if mp_context is not None else list(preload),
             )
         try:
             with dist.Client(cluster) as client:

@@ -48,19 +48,24 @@ def jobs(manifest: dict) -> list[dict]:
     return out
 
 
-def run(job: dict, profile: str, seed: int) -> dict:
+def check_job(job: dict, profile: str, seed: int):
+    """``verifier.check`` on one job's function."""
     import verifier
 
+    return verifier.check(
+        f"{job['corpus']}/{job['file']}::{job['function']}",
+        target=job["target"],
+        convention=job["convention"],
+        lam=job["lam"],
+        profile=profile,
+        seed=seed,
+    )
+
+
+def run(job: dict, profile: str, seed: int) -> dict:
     start = time.perf_counter()
     try:
-        r = verifier.check(
-            f"{job['corpus']}/{job['file']}::{job['function']}",
-            target=job["target"],
-            convention=job["convention"],
-            lam=job["lam"],
-            profile=profile,
-            seed=seed,
-        )
+        r = check_job(job, profile, seed)
         ids = [d.id for d in r.diagnoses]
         failing = [c.id for c in r.failed()]
         diagnosing = r.diagnosis_elapsed

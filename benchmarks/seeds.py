@@ -21,23 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the checkout's verifier, not an installed copy
 
-from benchmarks.diagnosis import CORPUS, jobs  # noqa: E402
+from benchmarks.diagnosis import CORPUS, check_job, jobs  # noqa: E402
 
 
 def verdict(job: dict, profile: str, seed: int) -> tuple[str, str, int, bool | str]:
     """(file, function, seed, passed) for one function under one seed (an error text if the verifier failed)."""
-    import verifier
-
     try:
-        r = verifier.check(
-            f"{job['corpus']}/{job['file']}::{job['function']}",
-            target=job["target"],
-            convention=job["convention"],
-            lam=job["lam"],
-            profile=profile,
-            seed=seed,
-        )
-        return job["file"], job["function"], seed, r.passed
+        return job["file"], job["function"], seed, check_job(job, profile, seed).passed
     except Exception as exc:  # a crash of the verifier is reported, not the end of the benchmark
         return job["file"], job["function"], seed, f"{type(exc).__name__}: {exc}"
 

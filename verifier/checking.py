@@ -266,6 +266,29 @@ def _load_notes(executor: Executor) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _request(
+    target: str,
+    convention: str | Convention,
+    lam: float,
+    precision: str,
+    standard: str,
+    profile: str,
+    seed: int | None,
+    only: list[str] | None,
+    signature: str | None,
+    reduction: str,
+    penalty: str,
+    penalize_intercept: bool,
+    labels: Sequence[str] | None,
+) -> Request:
+    """The validated Request of ``check``'s (and ``bank_request``'s) arguments."""
+    try:
+        form = ProblemForm(reduction, penalty, bool(penalize_intercept))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return _validate(target, convention, lam, precision, standard, profile, seed, only, signature, form, labels)
+
+
 def check(
     candidate: Any,
     target: str = "gradient",
@@ -317,11 +340,21 @@ def check(
     everything the candidate does wrong is a failed check in the Result instead.
     """
     start = time.perf_counter()
-    try:
-        form = ProblemForm(reduction, penalty, bool(penalize_intercept))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    req = _validate(target, convention, lam, precision, standard, profile, seed, only, signature, form, labels)
+    req = _request(
+        target,
+        convention,
+        lam,
+        precision,
+        standard,
+        profile,
+        seed,
+        only,
+        signature,
+        reduction,
+        penalty,
+        penalize_intercept,
+        labels,
+    )
     try:
         names = req.convention.functions(get_target(target), req.lam)
     except ValueError as exc:
@@ -439,11 +472,21 @@ def bank_request(
 ) -> tuple[RunConfig, list[Check]]:
     """The RunConfig and checks of a ``check`` call with these arguments (the ones its bank depends
     on), so that a grader can build one bank per task: ``bank_for(cfg, checks, seed)``."""
-    try:
-        form = ProblemForm(reduction, penalty, bool(penalize_intercept))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    req = _validate(target, convention, lam, precision, standard, profile, seed, only, signature, form, labels)
+    req = _request(
+        target,
+        convention,
+        lam,
+        precision,
+        standard,
+        profile,
+        seed,
+        only,
+        signature,
+        reduction,
+        penalty,
+        penalize_intercept,
+        labels,
+    )
     cfg = run_config(req)
     return cfg, selected_checks(cfg, only)
 

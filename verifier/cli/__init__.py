@@ -1,4 +1,4 @@
-"""The command line: ``verifier check | grade | gradescope | audit | demo``.
+"""The command line: ``verifier check | grade | gradescope | prairielearn | audit | demo``.
 
 ``main(argv) -> int`` returns an ExitCode (verifier.errors).  Each subcommand is a module of this
 package implementing the ``Subcommand`` protocol (verifier/cli/base.py); ``SUBCOMMANDS`` is the
@@ -8,13 +8,12 @@ and exit with the error's code; findings about the candidate are results, not er
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 
 from verifier.about import __version__
 from verifier.cli import audit, check, demo, grade, gradescope, prairielearn
-from verifier.cli.base import Parser, Subcommand
-from verifier.errors import ExitCode, IntegrityError, VerifierError
+from verifier.cli.base import Parser, Subcommand, run_reporting_errors
+from verifier.errors import ExitCode
 
 _COMMANDS: tuple[Subcommand, ...] = (
     check.COMMAND,
@@ -46,17 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command is None:
         parser.print_help()
         return ExitCode.USAGE
-    try:
-        return command.run(args)
-    except IntegrityError as exc:
-        print(f"verifier: ALERT: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except VerifierError as exc:
-        print(f"verifier: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("verifier: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
+    return run_reporting_errors(lambda: command.run(args))
 
 
 __all__ = ["main", "build_parser", "SUBCOMMANDS", "ExitCode"]

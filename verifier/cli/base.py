@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn, Protocol
 
-from verifier.errors import ExitCode, UsageError
+from verifier.errors import ExitCode, IntegrityError, UsageError, VerifierError
 
 
 class Subcommand(Protocol):
@@ -64,3 +65,19 @@ def progress_printer(quiet: bool):
         print(line, file=sys.stderr, flush=True)
 
     return progress
+
+
+def run_reporting_errors(action: Callable[[], int]) -> int:
+    """``action()``'s exit code; an error the user must fix (VerifierError) is one line on stderr and
+    the error's exit code, an integrity alarm is said as an alert, an interrupt exits as interrupted."""
+    try:
+        return action()
+    except IntegrityError as exc:
+        print(f"verifier: ALERT: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except VerifierError as exc:
+        print(f"verifier: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("verifier: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED

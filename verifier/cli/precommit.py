@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verifier.cli.base import Parser
-from verifier.errors import ExitCode, UsageError, VerifierError
+from verifier.cli.base import Parser, run_reporting_errors
+from verifier.errors import ExitCode, UsageError
 
 # key -> (check()'s keyword, accepted types)
 _OPTIONS: dict[str, tuple[str, tuple[type, ...]]] = {
@@ -198,19 +198,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.output_format == "auto" and os.environ.get("GITHUB_ACTIONS") == "true"
     )
     config = Path(args.config)
-    try:
+
+    def run_hook() -> int:
         entries = load_entries(config)
         failed = [e.spec for e in entries if not _run(e, config, github)]
-    except VerifierError as exc:
-        print(f"verifier: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("verifier: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
-    if failed:
-        print(f"verifier: {len(failed)} of {len(entries)} functions are not correct: {', '.join(failed)}")
-        return ExitCode.FAILED
-    return ExitCode.OK
+        if failed:
+            print(f"verifier: {len(failed)} of {len(entries)} functions are not correct: {', '.join(failed)}")
+            return ExitCode.FAILED
+        return ExitCode.OK
+
+    return run_reporting_errors(run_hook)
 
 
 if __name__ == "__main__":

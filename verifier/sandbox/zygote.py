@@ -206,38 +206,42 @@ class _Zygote:
         be forked: our end of that pair (which the child keeps and this process closes) and the
         copy's pid.  Raise _Gone when the zygote does not answer, _Refused when it declines."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            socket.send_fds(self.sock, [json.dumps({"op": "copy"}).encode()], [theirs.fileno()])
-            reply = self._receive(COPY_TIMEOUT)
-        except (OSError, _Gone):
-            ours.close()
-            raise _Gone() from None
-        finally:
-            theirs.close()
-        pid = reply.get("copy")
-        if type(pid) is not int:
-            ours.close()
-            raise _Refused(str(reply.get("error", "no copy")))
-        return ours, pid
+        return ours, self._ask({"op": "copy"}, [theirs.fileno()], theirs, ours, COPY_TIMEOUT, "copy", "no copy")
 
     def fork(self, spec: WorkerSpec, mode: str | None) -> Forked:
         """Ask for a worker; raise _Gone when the zygote is gone, _Refused when it cannot make one."""
         hold, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         request = {"workdir": spec.workdir, "env": spec.env, "config": spec.config, "namespaces": mode}
         fds = [spec.requests, spec.replies, spec.status, spec.stderr, theirs.fileno()]
+        # the zygote gives up on a helper before this process gives up on the zygote
+        return Forked(self._ask(request, fds, theirs, hold, FORK_TIMEOUT + 5.0, "pid", "no worker"), hold)
+
+    def _ask(
+        self,
+        request: dict[str, Any],
+        fds: list[int],
+        theirs: socket.socket,
+        ours: socket.socket,
+        timeout: float,
+        key: str,
+        missing: str,
+    ) -> int:
+        """Send ``request`` with ``fds`` and return the pid under ``key`` in the reply.  ``theirs`` (sent)
+        is closed here in any case, ``ours`` only on failure: _Gone when the zygote does not answer,
+        _Refused when it declines."""
         try:
             socket.send_fds(self.sock, [json.dumps(request).encode()], fds)
-            reply = self._receive(FORK_TIMEOUT + 5.0)  # the zygote gives up on a helper first
+            reply = self._receive(timeout)
         except (OSError, _Gone):
-            hold.close()
+            ours.close()
             raise _Gone() from None
         finally:
             theirs.close()
-        pid = reply.get("pid")
+        pid = reply.get(key)
         if type(pid) is not int:
-            hold.close()
-            raise _Refused(str(reply.get("error", "no worker")))
-        return Forked(pid, hold)
+            ours.close()
+            raise _Refused(str(reply.get("error", missing)))
+        return pid
 
     def _receive(self, timeout: float) -> dict[str, Any]:
         try:

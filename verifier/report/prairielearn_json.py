@@ -12,6 +12,7 @@ texts (with a note) until the file fits in ``MAX_BYTES``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -182,15 +183,7 @@ def dumps_within(data: dict[str, Any], limit: int = MAX_BYTES) -> str:
     if len(text) <= limit:
         return text
     longest = max(map(len, _texts(data)), default=0)
-    lo, hi = MIN_TEXT, max(longest, MIN_TEXT)
-    best = None
-    while lo <= hi:  # the largest cap that fits
-        mid = (lo + hi) // 2
-        candidate = _dumps(_capped(data, mid))
-        if len(candidate) <= limit:
-            best, lo = candidate, mid + 1
-        else:
-            hi = mid - 1
+    best = _largest_fitting(MIN_TEXT, max(longest, MIN_TEXT), lambda cap: _dumps(_capped(data, cap)), limit)
     if best is not None:
         return best
     bare = _capped(data, MIN_TEXT)
@@ -202,15 +195,22 @@ def dumps_within(data: dict[str, Any], limit: int = MAX_BYTES) -> str:
         note = " The tests show names and points only" + (f"; {left} tests are left out." if left else ".")
         return {**bare, "message": bare.get("message", "") + note, "tests": tests[:n]}
 
-    lo, hi, kept = 0, len(tests), None
-    while lo <= hi:  # the most tests that fit
-        mid = (lo + hi) // 2
-        candidate = _dumps(keeping(mid))
-        if len(candidate) <= limit:
-            kept, lo = candidate, mid + 1
-        else:
-            hi = mid - 1
+    kept = _largest_fitting(0, len(tests), lambda n: _dumps(keeping(n)), limit)
     if kept is not None:
         return kept
     # nothing left to cut but the essentials
     return _dumps({k: bare[k] for k in ("succeeded", "gradable", "score") if k in bare} | {"message": TRUNCATED})
+
+
+def _largest_fitting(lo: int, hi: int, text: Callable[[int], str], limit: int) -> str | None:
+    """``text(k)`` for the largest k in [lo, hi] whose text is at most ``limit`` long (the length grows
+    with k), by bisection; None when even ``text(lo)`` is too long."""
+    best = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        candidate = text(mid)
+        if len(candidate) <= limit:
+            best, lo = candidate, mid + 1
+        else:
+            hi = mid - 1
+    return best

@@ -309,3 +309,17 @@ def test_profiles_bound_exploration_per_check():
 
     assert PROFILES["quick"].explore == 0, "the bundled assignments' profile: the bank alone, the same for all"
     assert all(p.check_seconds <= 10 for p in PROFILES.values())
+
+
+def test_a_model_without_bias_is_judged_on_dj_dw_alone_through_the_bank():
+    """A signature without b returns no dj_db: the bank keeps only the components it judges."""
+
+    def grad(X, y, w):
+        z = X @ w
+        e = np.exp(-np.abs(z))
+        p = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        return X.T @ (p - y) / len(y)
+
+    result = verifier.check(grad, target="gradient", signature="X, y, w -> dj_dw", profile="quick", seed=3)
+    assert result.passed, [c.message for c in result.failed()]
+    assert next(c for c in result.checks if c.id == "correctness.benign").examples > 0

@@ -126,7 +126,14 @@ def _benign_problem(m: int, n: int, K: int, lam: float, fmt: Format, seed: int, 
         W = np.round(W * (3.0 / top) * 64) / 64
     b = np.round(rng.uniform(-0.5, 0.5, K) * 64) / 64
     yidx = (np.arange(m) % K).astype(np.int64)
-    return Case(X=X.astype(fmt.dtype), yidx=yidx, W=W.astype(fmt.dtype), b=b.astype(fmt.dtype), lam=float(lam), y_encoding=encoding)
+    return Case(
+        X=X.astype(fmt.dtype),
+        yidx=yidx,
+        W=W.astype(fmt.dtype),
+        b=b.astype(fmt.dtype),
+        lam=float(lam),
+        y_encoding=encoding,
+    )
 
 
 def _cancelling_problem(lam: float, fmt: Format) -> Case:
@@ -153,11 +160,11 @@ def hard_cases(target: Target, region: str, fmt: Format, lam: float, encodings: 
             return [_row_case(target, fmt, z, y, enc) for enc in labels for z, y in pairs[:2]]
         return [_row_case(target, fmt, z, y) for z, y in pairs]
     if region == "shapes":
-        sizes = ((1, 1, 3), (1, 4, 2), (30, 1, 3), (5, 3, 1), (3, 2, 20), (60, 4, 4))
-        return [_benign_problem(m, n, K, lam, fmt, 500 + i) for i, (m, n, K) in enumerate(sizes)]
+        shaped = ((1, 1, 3), (1, 4, 2), (30, 1, 3), (5, 3, 1), (3, 2, 20), (60, 4, 4))
+        return [_benign_problem(m, n, K, lam, fmt, 500 + i) for i, (m, n, K) in enumerate(shaped)]
     if region in ("benign", "boundary"):
-        sizes = ((7, 2, 3), (12, 3, 4), (2, 1, 2), (9, 4, 5))
-        return [_benign_problem(m, n, K, lam, fmt, 600 + i) for i, (m, n, K) in enumerate(sizes)]
+        benign = ((7, 2, 3), (12, 3, 4), (2, 1, 2), (9, 4, 5))
+        return [_benign_problem(m, n, K, lam, fmt, 600 + i) for i, (m, n, K) in enumerate(benign)]
     if region == "labels":
         return [_benign_problem(9, 3, 4, lam, fmt, 700 + i, enc) for i, enc in enumerate(labels)]
     big = PROBLEM_LARGE_MAX[fmt.name]  # scores a model reaches; beyond, the penalty on W overflows

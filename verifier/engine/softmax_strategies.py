@@ -45,8 +45,9 @@ def _floats(lo: float, hi: float, fmt: Format) -> st.SearchStrategy[float]:
         lo_f = np.nextafter(lo_f, fmt.dtype.type(np.inf))
     if float(hi_f) > hi:
         hi_f = np.nextafter(hi_f, fmt.dtype.type(-np.inf))
-    width = 32 if fmt.name == "float32" else 64
-    return st.floats(float(lo_f), float(hi_f), width=width, allow_nan=False, allow_infinity=False)
+    if fmt.name == "float32":
+        return st.floats(float(lo_f), float(hi_f), width=32, allow_nan=False, allow_infinity=False)
+    return st.floats(float(lo_f), float(hi_f), allow_nan=False, allow_infinity=False)
 
 
 @st.composite
@@ -133,7 +134,7 @@ def class_labels(draw, z: np.ndarray) -> np.ndarray:
     if pattern == "bottom":
         return np.argmin(z, axis=1).astype(np.int64)
     if m > DRAWN:
-        return np.random.default_rng(draw(_SEEDS)).integers(0, K, m).astype(np.int64)
+        return np.asarray(np.random.default_rng(draw(_SEEDS)).integers(0, K, m), dtype=np.int64)
     return np.array(draw(st.lists(st.integers(0, K - 1), min_size=m, max_size=m)), dtype=np.int64)
 
 
@@ -192,9 +193,7 @@ def _problem_dims(region: str):
 
 
 @st.composite
-def problem_cases(
-    draw, region: str, fmt: Format, lam: float = 0.0, encodings: tuple[str, ...] = _ENCODINGS
-) -> Case:
+def problem_cases(draw, region: str, fmt: Format, lam: float = 0.0, encodings: tuple[str, ...] = _ENCODINGS) -> Case:
     """A multinomial problem (X, yidx, W, b, lam) whose scores X W + b lie in ``region``."""
     m, n, K = draw(_problem_dims(region))
     if region == "cancellation":
@@ -224,8 +223,17 @@ def problem_cases(
     W = W.astype(fmt.dtype).astype(np.float64)
     b = b.astype(fmt.dtype).astype(np.float64)
     yidx = draw(class_labels(X @ W + b))
-    encoding = draw(st.sampled_from([e for e in encodings if e != "bool"] or ["float"])) if region == "labels" else "float"
-    return Case(X=X.astype(fmt.dtype), yidx=yidx, W=W.astype(fmt.dtype), b=b.astype(fmt.dtype), lam=float(lam), y_encoding=encoding)
+    encoding = (
+        draw(st.sampled_from([e for e in encodings if e != "bool"] or ["float"])) if region == "labels" else "float"
+    )
+    return Case(
+        X=X.astype(fmt.dtype),
+        yidx=yidx,
+        W=W.astype(fmt.dtype),
+        b=b.astype(fmt.dtype),
+        lam=float(lam),
+        y_encoding=encoding,
+    )
 
 
 def cases(target: Target, region: str, fmt: Format, lam: float = 0.0, encodings: tuple[str, ...] = _ENCODINGS):

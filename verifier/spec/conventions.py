@@ -4,9 +4,9 @@ A convention is a table of named signatures (verifier/spec/signatures.py): for e
 function names to look for and how that function is called and read.  Built in: ``mls`` (Coursera
 ML Specialization), ``wb`` (mls with (dj_dw, dj_db)), ``theta`` (Andrew Ng's original course: X
 with a leading column of ones, theta[0] the intercept) and ``dlai`` (``propagate(w, b, X, Y)``
-with X of shape (n, m)), ``cs231n`` (``softmax_loss_vectorized(W, X, y, reg)``) and ``my_softmax`` (the
-ML Specialization's ``my_softmax(z)`` of one example's logits).  ``Convention.with_signature`` keeps a convention's function names and
-calls them with any signature instead (``--signature``).
+with X of shape (n, m)), ``cs231n`` (``softmax_loss_vectorized(W, X, y, reg)``) and ``my_softmax``
+(the ML Specialization's ``my_softmax(z)`` of one example's logits).  ``Convention.with_signature``
+keeps a convention's function names and calls them with any signature instead (``--signature``).
 
 Readings are lenient where unambiguous ((n,), (n, 1), (1, n), lists and 0-d arrays all read as a
 length-n vector); whether the documented shapes were returned exactly is judged separately by

@@ -117,6 +117,7 @@ FLIP_DECISION = Relation(
     lambda c: np.array([z == 0 for z in c.exact_logits], dtype=bool),  # p(0) = 1 on both sides
 )
 
+
 def _reverse_classes(case: Case) -> Case:
     """The same case with the classes numbered in reverse order (columns of z, f, W and b; labels)."""
     changes = {k: np.asarray(case[k])[..., ::-1].copy() for k in ("z", "f", "W", "b") if k in case}

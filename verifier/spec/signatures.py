@@ -316,7 +316,10 @@ class Signature:
 
     def _read_rows(self, case: Case, raws: Any, shapes: dict[str, tuple[int, ...]] | None) -> dict[str, np.ndarray]:
         shape = (shapes or {}).get("value", np.shape(case.z))
-        rows = [fit_shape(as_array(v, f"the result for row {i}"), shape[1:], f"the result for row {i}") for i, v in enumerate(raws)]
+        rows = [
+            fit_shape(as_array(v, f"the result for row {i}"), shape[1:], f"the result for row {i}")
+            for i, v in enumerate(raws)
+        ]
         dtype = np.result_type(*rows) if rows else np.float64
         return {"value": np.asarray(rows, dtype=dtype).reshape(shape)}
 

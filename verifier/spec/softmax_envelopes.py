@@ -21,7 +21,6 @@ in float64 from the exact inputs and the exact outputs, and returns the allowed 
 
 from __future__ import annotations
 
-
 from fractions import Fraction
 
 import numpy as np

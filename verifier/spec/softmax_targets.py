@@ -26,9 +26,14 @@ ROW_TITLES = {
     "correctness.labels": "agrees when the class labels are int64 or int32 arrays",
     "stability.saturated": "agrees where one class leads by a large gap (e^(z - max) below u, subnormal or 0)",
     "stability.overflow": "agrees for large logits, where the unshifted exp overflows (|z| from 709.78 up to 1e15)",
-    "stability.underflow": "agrees where every logit is far below 0 (the unshifted sum is 0) or a probability is subnormal",
+    "stability.underflow": (
+        "agrees where every logit is far below 0 (the unshifted sum is 0) or a probability is subnormal"
+    ),
     "stability.cancellation": "agrees for ties and near-ties of large logits, where z - max and lse - z_y cancel",
-    "correctness.identities": "stays in its range (probabilities in [0, 1], log-probabilities <= 0, losses >= 0)",
+    "correctness.identities": (
+        "numbering the classes in reverse order permutes the outputs alike, and every output stays in its "
+        "range (probabilities in [0, 1], log-probabilities <= 0, losses >= 0)"
+    ),
 }
 PROBLEM_TITLES = {
     **ROW_TITLES,
@@ -95,7 +100,14 @@ def _gradient_exact(case: Case) -> Outputs:
 def _terms(case: Case, fmt: Format) -> env.ProblemTerms:
     form = case.form
     return env.ProblemTerms(
-        case.X, case.yidx, case.W, case.b, case.logits_float, fmt, form.scale(case.m), form.coefficient(case.lam, case.m)
+        case.X,
+        case.yidx,
+        case.W,
+        case.b,
+        case.logits_float,
+        fmt,
+        form.scale(case.m),
+        form.coefficient(case.lam, case.m),
     )
 
 
@@ -113,7 +125,10 @@ def _both_exact(case: Case) -> Outputs:
 
 def _both_envelope(case: Case, exact: Outputs, fmt: Format, standard: str):
     t = _terms(case, fmt)
-    return {**env.cost(t, exact["cost"][()], fmt, standard), **env.gradient(t, exact["dj_dw"], exact["dj_db"], fmt, standard)}
+    return {
+        **env.cost(t, exact["cost"][()], fmt, standard),
+        **env.gradient(t, exact["dj_dw"], exact["dj_db"], fmt, standard),
+    }
 
 
 def _problem(name, components, title, exact, envelope) -> Target:

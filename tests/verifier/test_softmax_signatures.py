@@ -3,6 +3,8 @@ rows of logits or one example's logits (zrow), and the named signatures cs231n a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -130,3 +132,16 @@ def test_cs231n_code_with_the_old_half_penalty_is_wrong_under_reg():
         softmax_loss_vectorized, target="softmax-cost-and-gradient", convention="cs231n", lam=0.7, profile="quick"
     )
     assert "correctness.benign" in [c.id for c in result.failed()]
+
+
+def test_the_cli_reads_a_course_spelling_of_the_penalty(capsys):
+    from verifier.cli import main
+
+    path = Path(__file__).resolve().parent.parent / "corpus_softmax" / "correct_vectorized_cs231n.py"
+    argv = ["check", f"{path}::softmax_loss_vectorized", "--target", "softmax-cost-and-gradient"]
+    argv += ["--signature", "W, X, yidx, reg -> J, dW", "--lambda", "0.7", "--profile", "quick"]
+    assert main([*argv, "--penalty", "reg*sum(W^2)", "--only", "correctness.benign"]) == 0
+    assert main([*argv, "--penalty", "lam/2", "--only", "correctness.benign"]) != 0  # not its penalty
+    with pytest.raises(SystemExit):
+        main([*argv, "--penalty", "reg*sum(|W|)"])
+    assert "is not known" in capsys.readouterr().err

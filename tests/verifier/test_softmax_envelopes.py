@@ -17,7 +17,7 @@ from scipy import special
 from verifier.engine import softmax_strategies, strategies
 from verifier.engine.judge import compare
 from verifier.spec.case import Case
-from verifier.spec.formats import FLOAT64
+from verifier.spec.formats import FLOAT32, FLOAT64
 from verifier.spec.targets import TARGETS
 
 REGIONS = ("benign", "shapes", "labels", "boundary", "saturated", "overflow", "underflow", "cancellation")
@@ -215,3 +215,22 @@ def test_problem_scores_lie_in_their_region(data, region):
         top = np.max(Z, axis=1)
         gaps = top[:, None] - Z
         assert np.all((top < t.exp_underflow + 2.0) | np.any(gaps >= -t.exp_subnormal - 2.0, axis=1))
+
+
+@given(data=st.data(), region=st.sampled_from(REGIONS))
+@settings(max_examples=30)
+def test_float32_code_is_judged_against_the_float32_envelope(data, region):
+    """A library's float32 path: the shifted formulas in float32 pass the float32 robust envelope."""
+    case = data.draw(strategies.cases(TARGETS["softmax-loss"], region, FLOAT32))
+    z = np.asarray(case.z)
+    assert z.dtype == np.float32
+    with np.errstate(all="ignore"):
+        d = z - np.max(z, axis=1, keepdims=True)
+        s = np.sum(np.exp(d), axis=1, keepdims=True)
+        outputs = {"softmax": np.exp(d) / s, "log-softmax": d - np.log(s)}
+        outputs["softmax-loss"] = (np.max(z, axis=1, keepdims=True) + np.log(s))[:, 0] - z[np.arange(len(z)), case.yidx]
+    for name, got in outputs.items():
+        rows = case if name == "softmax-loss" else case.replace(yidx=None)
+        target = TARGETS[name]
+        verdict = compare(target, rows, {"value": np.asarray(got, np.float64)}, target.exact(rows), FLOAT32, "robust")
+        assert verdict.passed, (name, verdict.message)

@@ -197,6 +197,3 @@ def gradient(t: ProblemTerms, exact_w, exact_b, fmt: Format, standard: str) -> E
     env = _finish(env)
     return {"dj_dw": env[:n], "dj_db": env[n]}
 
-
-__all__ = ["RowTerms", "ProblemTerms", "softmax", "log_softmax", "logsumexp", "softmax_loss", "loss_from_probs"]
-__all__ += ["cost", "gradient"]

@@ -196,4 +196,3 @@ def gradient(t: ProblemTerms, exact_w, exact_b, fmt: Format, standard: str) -> E
         )
     env = _finish(env)
     return {"dj_dw": env[:n], "dj_db": env[n]}
-

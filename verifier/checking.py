@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import functools
 import os
 import re
@@ -35,7 +36,7 @@ from verifier.spec.checks import CHECKS, Check
 from verifier.spec.conventions import Convention, get_convention, judged_components
 from verifier.spec.envelopes import check_standard
 from verifier.spec.formats import Format, get_format
-from verifier.spec.forms import DEFAULT_FORM, ProblemForm
+from verifier.spec.forms import DEFAULT_FORM, ProblemForm, parse_form
 from verifier.spec.profiles import Profile, get_profile
 from verifier.spec.results import CheckResult, Result
 from verifier.spec.signatures import Signature
@@ -157,6 +158,10 @@ def _validate(
     elif not isinstance(seed, int) or seed < 0:
         raise UsageError(f"seed={seed!r} must be a non-negative integer")
     judged, sig = _resolve_signature(tgt, conv, signature, value)
+    if sig.penalty is not None and tgt.regularizable and form.penalty == DEFAULT_FORM.penalty:
+        form = dataclasses.replace(form, penalty=sig.penalty)  # reg: cs231n's reg * sum(W^2)
+    if form.penalize_intercept and not tgt.penalizes_intercept:
+        raise UsageError(f"target {tgt.name!r} never penalizes the bias; drop penalize_intercept")
     if signature is not None:
         conv = conv.with_signature(signature)
     return Request(judged, conv, sig, fmt, std, prof, seed, value, form, _validate_labels(labels))
@@ -283,7 +288,7 @@ def _request(
 ) -> Request:
     """The validated Request of ``check``'s (and ``bank_request``'s) arguments."""
     try:
-        form = ProblemForm(reduction, penalty, bool(penalize_intercept))
+        form = parse_form(reduction, penalty, bool(penalize_intercept))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return _validate(target, convention, lam, precision, standard, profile, seed, only, signature, form, labels)

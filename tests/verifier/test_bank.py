@@ -309,3 +309,54 @@ def test_profiles_bound_exploration_per_check():
 
     assert PROFILES["quick"].explore == 0, "the bundled assignments' profile: the bank alone, the same for all"
     assert all(p.check_seconds <= 10 for p in PROFILES.values())
+
+
+def test_a_model_without_bias_is_judged_on_dj_dw_alone_through_the_bank():
+    """A signature without b returns no dj_db: the bank keeps only the components it judges."""
+
+    def grad(X, y, w):
+        z = X @ w
+        e = np.exp(-np.abs(z))
+        p = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        return X.T @ (p - y) / len(y)
+
+    result = verifier.check(grad, target="gradient", signature="X, y, w -> dj_dw", profile="quick", seed=3)
+    assert result.passed, [c.message for c in result.failed()]
+    assert next(c for c in result.checks if c.id == "correctness.benign").examples > 0
+
+
+def test_a_softmax_bank_is_cached_and_read_back_equal(tmp_path, monkeypatch):
+    """Weights W, class labels and bias vectors survive the bank file."""
+    head = {"name": "softmax", "profile": "quick", "seed": 5}
+    tasks = [
+        {
+            "name": "loss",
+            "function": "softmax_loss_vectorized",
+            "target": "softmax-cost-and-gradient",
+            "convention": "cs231n",
+            "lambda": 0.5,
+            "points": 10,
+            "checks": ["correctness.benign", "stability.overflow"],
+        },
+        {
+            "name": "ce",
+            "function": "cross_entropy",
+            "target": "softmax-loss",
+            "points": 5,
+            "checks": ["correctness.labels"],
+        },
+    ]
+    a = parse_assignment({"assignment": head, "task": tasks}, "softmax")
+    first = banking.prepare(a, tmp_path)
+    monkeypatch.setattr(banking, "build", lambda *args, **kwargs: pytest.fail("the bank was built again"))
+    again = banking.prepare(a, tmp_path)
+    for task, bank in first.items():
+        for cid, cb in bank.checks.items():
+            for e, o in zip(cb.entries, again[task].checks[cid].entries, strict=True):
+                assert o.case.plain() == e.case.plain()
+                for k in ("W", "yidx", "b", "z"):
+                    if k in e.case:
+                        assert np.array_equal(np.asarray(o.case[k]), np.asarray(e.case[k]))
+                        assert np.asarray(o.case[k]).dtype == np.asarray(e.case[k]).dtype
+    overflow = again["loss"].checks["stability.overflow"].entries
+    assert overflow and all(np.max(np.abs(e.case.logits_float)) > 700 for e in overflow[:5])

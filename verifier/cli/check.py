@@ -16,13 +16,21 @@ from verifier.spec.checks import CHECKS
 from verifier.spec.conventions import CONVENTIONS
 from verifier.spec.envelopes import STANDARDS
 from verifier.spec.formats import FORMATS
-from verifier.spec.forms import PENALTIES, REDUCTIONS
+from verifier.spec.forms import PENALTIES, REDUCTIONS, penalty_named
 from verifier.spec.profiles import PROFILES
 from verifier.spec.targets import TARGETS
 
 
 def _encodings(text: str) -> tuple[str, ...]:
     return tuple(e.strip() for e in text.split(",") if e.strip())
+
+
+def _penalty(text: str) -> str:
+    """--penalty: a factor or a course's spelling of the penalty, as its factor."""
+    try:
+        return penalty_named(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,10 @@ class CheckCommand:
         )
         g.add_argument(
             "--penalty",
-            choices=list(PENALTIES),
+            type=_penalty,
             default="lam/(2m)",
-            help="the L2 penalty's factor in front of ||w||^2 (default lam/(2m))",
+            help=f"the L2 penalty's factor in front of ||w||^2: {', '.join(PENALTIES)} (default lam/(2m)), "
+            "or a course's spelling such as reg*sum(W^2)",
         )
         g.add_argument("--penalize-intercept", action="store_true", help="the penalty includes b (theta[0])")
         g.add_argument(

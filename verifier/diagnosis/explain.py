@@ -83,6 +83,8 @@ def diagnose(result: Result, probe, cfg) -> tuple[Diagnosis, ...]:
         return (failed_setup.to_diagnosis(failing),)
     if probe is None or cfg is None:
         return (_unrecognized(result, []),)
+    if cfg.target.multiclass:  # the catalog's mistake models and probes are those of the logistic family
+        return (_unrecognized(result, []),)
     seen: list[Seen] = []
     found = find(result, probe, cfg, seen_out=seen)
     if any(c.checks for c in found):

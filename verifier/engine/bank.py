@@ -120,8 +120,10 @@ def _entry(cfg: RunConfig, case: Case, relations: tuple = ()) -> Entry:
     exact = cfg.target.exact(case)
     env = cfg.target.envelope(case, exact, cfg.fmt, cfg.standard)
     related = tuple(_entry(cfg, rel.transform(case)) for rel in relations)
+    # only the judged components: a model without bias returns no dj_db
+    exact = {c: exact[c] for c in cfg.target.components}
     expected = _floats(exact)
-    envelope = {c: np.asarray(v, dtype=np.float64) for c, v in env.items()}
+    envelope = {c: np.asarray(env[c], dtype=np.float64) for c in cfg.target.components}
     return Entry(case, expected, envelope, related, _rounding(exact, expected))
 
 

@@ -9,6 +9,7 @@ time and the observation records ``scalar_fallback`` (check ``contract.arrays`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 import numpy as np
@@ -92,6 +93,8 @@ class BoundCandidate:
         """Call the candidate on ``case`` and read its outputs (not called once it hung or was killed)."""
         if self.stopped:
             return self._not_called()
+        if self._per_row(case):  # one call per row
+            return self._observe_many([case])[0]
         args = self.convention.make_args(self.target, case, self.fmt)
         outcome = self.call_raw(args)
         self._note_stop(outcome)
@@ -117,10 +120,16 @@ class BoundCandidate:
             return []
         if self.stopped:
             return [self._not_called() for _ in cases]
-        all_args = [self.convention.make_args(self.target, c, self.fmt) for c in cases]
-        outcomes = self._call_batch(all_args)
+        groups = [self.convention.calls(self.target, c, self.fmt) for c in cases]
+        flat = self._call_batch([args for group in groups for args in group])
         out = []
-        for case, args, outcome in zip(cases, all_args, outcomes):
+        start = 0
+        for case, group in zip(cases, groups):
+            part, start = flat[start : start + len(group)], start + len(group)
+            if self._per_row(case):
+                out.append(self._rows(case, part))
+                continue
+            args, outcome = group[0], part[0]
             if outcome is None or outcome.status == "not-run":
                 out.append(self._not_called(outcome))
                 continue
@@ -130,6 +139,29 @@ class BoundCandidate:
             else:
                 out.append(self._read(case, outcome))
         return out
+
+    def _per_row(self, case: Case) -> bool:
+        return self.convention.signature(self.target, case.lam).per_row
+
+    def _rows(self, case: Case, outcomes: list) -> Observation:
+        """One observation from the calls of a per-row signature: the first that failed, else the
+        rows' return values together."""
+        for outcome in outcomes:
+            if outcome is None or outcome.status == "not-run":
+                return self._not_called(outcome)
+            self._note_stop(outcome)
+            if outcome.status != "ok":
+                return self._read(case, outcome)
+        merged = SimpleNamespace(
+            status="ok",
+            error=None,
+            value=[o.value for o in outcomes],
+            warnings=tuple(w for o in outcomes for w in getattr(o, "warnings", ())),
+            mutated=tuple(dict.fromkeys(v for o in outcomes for v in o.mutated)),
+            stdout="".join(o.stdout for o in outcomes),
+            elapsed=sum(o.elapsed for o in outcomes),
+        )
+        return self._read(case, merged)
 
     def _call_batch(self, all_args: list[tuple]) -> list:
         many = getattr(self.executor, "call_many", None)

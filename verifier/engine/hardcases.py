@@ -12,6 +12,7 @@ live, so a defect in a region is found under every seed:
 - ``benign``, ``shapes``, ``labels``, ``boundary``: fixed problems of many shapes, every label
   encoding the run allows, a row exactly on the decision boundary.
 
+The softmax family's hard cases are in ``verifier/engine/softmax_hardcases.py``.
 Problem targets meet a tail logit as two identical examples whose logits are all exactly z (Xw = 0,
 b = z), once per label; pointwise targets as one element per logit and label.
 """
@@ -23,6 +24,7 @@ import math
 import numpy as np
 
 import reference
+from verifier.engine import softmax_hardcases
 from verifier.spec.case import Case
 from verifier.spec.formats import Format
 from verifier.spec.targets import Target
@@ -170,6 +172,8 @@ def _problem_cases(region: str, fmt: Format, lam: float, encodings: tuple[str, .
 
 def hard_cases(target: Target, region: str, fmt: Format, lam: float, encodings: tuple[str, ...]) -> list[Case]:
     """The deterministic hard cases of ``region`` for ``target`` (canonical; the run adapts them)."""
+    if target.multiclass:
+        return softmax_hardcases.hard_cases(target, region, fmt, lam, encodings)
     if target.pointwise:
         return _pointwise_cases(target, region, fmt, encodings)
     return _problem_cases(region, fmt, lam, encodings)

@@ -15,7 +15,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis import target as steer
 
-from verifier.engine import bank, strategies
+from verifier.engine import bank, softmax_hardcases, strategies
 from verifier.engine.candidate import BoundCandidate
 from verifier.engine.config import Perf, RunConfig
 from verifier.engine.contracts import run_contract
@@ -161,7 +161,7 @@ def _result_from_state(check: Check, state: State, target: Target, region: str) 
     return CheckResult(
         id=check.id,
         tier=check.tier,
-        title=check.title,
+        title=check.title_for(target),
         passed=state.failure is None,
         status=status,
         message=message,
@@ -273,6 +273,8 @@ def run_checks(
 
 def probe_cases(cfg: RunConfig) -> list[Case]:
     """Three fixed moderate cases of different shapes (seed-independent), as the candidate sees them."""
+    if cfg.target.multiclass:
+        return [cfg.adapt(c) for c in softmax_hardcases.probe_cases(cfg.target, cfg.fmt, cfg.lam)]
     rng = np.random.default_rng(20240917)
     out = []
     for m, n in ((5, 2), (8, 3), (3, 1)):

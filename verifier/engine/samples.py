@@ -31,6 +31,8 @@ def deciding_z(target: Target, case: Case, component: str = "") -> float:
         return math.nan
     if target.pointwise:
         return float(z[0])
+    if target.multiclass:  # the largest logit (or score) in magnitude
+        return float(z[int(np.argmax(np.where(np.isfinite(z), np.abs(z), 0.0)))])
     m = _COMPONENT.match(component or "")
     name, index = (m.group(1), m.group(2)) if m else ("", None)
     y = np.asarray(case.y, dtype=np.float64).reshape(-1) if case.y is not None else np.zeros_like(z)

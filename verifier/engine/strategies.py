@@ -6,7 +6,8 @@ subnormal or zero, and subnormal z), ``cancellation`` (large opposing features; 
 targets the z where the textbook forms cancel), ``shapes`` (m = 1, n = 1, m < n, m up to 300) and
 ``labels`` (int, bool and float32 label encodings).  The format's thresholds come from the oracle.
 Hypothesis rarely reaches the tails by chance, so each strategy draws from its region on purpose and
-mixes in the floats right next to each threshold.
+mixes in the floats right next to each threshold.  The softmax family's regions are drawn by
+``verifier/engine/softmax_strategies.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import reference
+from verifier.engine import softmax_strategies
 from verifier.spec.case import Case
 from verifier.spec.formats import Format
 from verifier.spec.targets import Target
@@ -268,6 +270,8 @@ def cases(
     encodings the labels region draws from."""
     if region not in REGIONS:
         raise ValueError(f"region={region!r} is not one of {', '.join(REGIONS)}")
+    if target.multiclass:
+        return softmax_strategies.cases(target, region, fmt, lam, encodings)
     if target.pointwise:
         return pointwise_cases(target, region, fmt, soft_labels, encodings)
     if region == "boundary":

@@ -28,7 +28,7 @@ from verifier.spec.case import Case
 from verifier.spec.forms import ProblemForm
 
 BANK_DIR = ".bank"
-_ARRAY_FIELDS = ("X", "y", "w", "z", "f")
+_ARRAY_FIELDS = ("X", "y", "w", "z", "f", "W", "yidx")
 
 
 def bank_options(task: Task, assignment: Assignment) -> dict[str, Any]:
@@ -78,7 +78,10 @@ def _case_meta(case: Case, prefix: str, arrays: dict[str, np.ndarray]) -> dict[s
             meta.setdefault("arrays", []).append(name)
     for name in ("b", "lam"):
         value = getattr(case, name)
-        if value is not None:
+        if isinstance(value, np.ndarray):  # a softmax problem's bias vector
+            arrays[f"{prefix}{name}"] = value
+            meta.setdefault("arrays", []).append(name)
+        elif value is not None:
             meta[name] = float(value).hex()
     return meta
 

@@ -1,7 +1,9 @@
 """``Case``: the canonical inputs of one example, frozen, with its exact logits cached on itself.
 
 Pointwise targets read ``z`` (logits) or ``f`` (probabilities) and maybe ``y``; problem targets read
-``X`` (m, n), ``y`` (m,), ``w`` (n,), ``b`` and ``lam``.  ``y_encoding`` says how the labels are
+``X`` (m, n), ``y`` (m,), ``w`` (n,), ``b`` and ``lam``.  The softmax family reads rows of logits ``z``
+(m, K) or probabilities ``f`` (m, K) and class labels ``yidx`` (m,) (integers in [0, K)); its problem
+reads ``X``, ``yidx``, ``W`` (n, K), ``b`` (K,) and ``lam``.  ``y_encoding`` says how the labels are
 handed to the candidate ("float", "int" or "bool"); the values in ``y`` are always 0/1 floats (or soft
 labels in [0, 1]).  A case never changes: ``replace`` makes a new one (without the cached logits).
 """
@@ -17,7 +19,7 @@ import numpy as np
 import reference
 from verifier.spec.forms import DEFAULT_FORM, ProblemForm
 
-INPUT_NAMES = ("X", "y", "w", "b", "lam", "z", "f")
+INPUT_NAMES = ("X", "y", "w", "b", "lam", "z", "f", "W", "yidx")
 ENCODINGS = ("float", "int", "bool")
 
 
@@ -31,12 +33,14 @@ class Case:
     X: Any = None  # (m, n) ndarray
     y: Any = None  # (m,) float ndarray of 0/1 (or soft) labels
     w: Any = None  # (n,) ndarray
-    b: Any = None  # float
+    b: Any = None  # float; a (K,) ndarray for a softmax problem
     lam: float = 0.0
     z: Any = None  # ndarray of logits
     f: Any = None  # ndarray of probabilities
     y_encoding: str = "float"
     form: ProblemForm = DEFAULT_FORM  # mean or sum, the penalty's factor (verifier/spec/forms.py)
+    W: Any = None  # (n, K) ndarray: the weights of a softmax problem
+    yidx: Any = None  # (m,) int ndarray of class labels in [0, K)
 
     def __post_init__(self) -> None:
         if self.y_encoding not in ENCODINGS:
@@ -61,16 +65,41 @@ class Case:
     def without_bias(self) -> Case:
         """The same logits with b = 0: a leading column of ones joins X and b becomes its weight, so
         a model without bias (a signature with neither b nor theta) sees the same problem."""
-        if not self.is_problem or self.b == 0:
+        if not self.is_problem:
+            return self
+        if self.W is not None:
+            return self._without_bias_vector()
+        if self.b == 0:
             return self
         X = np.asarray(self.X)
         ones = np.ones((X.shape[0], 1), dtype=X.dtype)
         w = np.concatenate([np.asarray([self.b], dtype=np.asarray(self.w).dtype), np.asarray(self.w)])
         return self.replace(X=np.hstack([ones, X]), w=w, b=0.0)
 
+    def _without_bias_vector(self) -> Case:
+        b = np.asarray(self.b)
+        if not np.any(b):
+            return self
+        X = np.asarray(self.X)
+        ones = np.ones((X.shape[0], 1), dtype=X.dtype)
+        W = np.vstack([b.reshape(1, -1).astype(np.asarray(self.W).dtype), np.asarray(self.W)])
+        return self.replace(X=np.hstack([ones, X]), W=W, b=np.zeros_like(b))
+
     @property
     def is_problem(self) -> bool:
         return self.X is not None
+
+    @property
+    def multiclass(self) -> bool:
+        """A case of the softmax family (weights W or class labels yidx)."""
+        return self.W is not None or self.yidx is not None
+
+    @property
+    def K(self) -> int:
+        """Number of classes (columns of W, z or f)."""
+        if self.W is not None:
+            return int(np.shape(self.W)[1])
+        return int(np.shape(self.z if self.z is not None else self.f)[-1])
 
     @property
     def m(self) -> int:
@@ -84,13 +113,16 @@ class Case:
 
     @functools.cached_property
     def exact_logits(self) -> np.ndarray:
-        """Exact z = Xw + b (object array of mpf), computed once per case."""
+        """Exact z = Xw + b (object array of mpf; (m, K) for Z = XW + b), computed once per case."""
+        if self.W is not None:
+            return reference.softmax_logits(self.X, self.W, self.b)
         return reference.logits(self.X, self.w, self.b)
 
     @functools.cached_property
     def logits_float(self) -> np.ndarray:
         """The exact logits rounded to float64 (for plots and regions), computed once per case."""
-        z = np.array([float(v) for v in self.exact_logits], dtype=np.float64)
+        exact = np.asarray(self.exact_logits)
+        z = np.array([float(v) for v in exact.reshape(-1)], dtype=np.float64).reshape(exact.shape)
         z.setflags(write=False)  # shared by every reader
         return z
 
@@ -110,13 +142,16 @@ class Case:
 
     @classmethod
     def from_plain(cls, inputs: dict[str, Any], dtype: Any = np.float64) -> Case:
-        """Inverse of ``plain``: arrays of ``dtype`` for X, w, z and f; float labels; floats b and lam."""
+        """Inverse of ``plain``: arrays of ``dtype`` for X, w, W, z, f and a bias vector; float labels,
+        int class labels; floats b and lam."""
         kw: dict[str, Any] = {}
         for k, v in inputs.items():
-            if k in ("X", "w", "z", "f"):
+            if k in ("X", "w", "z", "f", "W") or (k == "b" and isinstance(v, list)):
                 kw[k] = np.asarray(v, dtype=np.float64).astype(dtype)
             elif k == "y":
                 kw[k] = np.asarray(v, dtype=np.float64)
+            elif k == "yidx":
+                kw[k] = np.asarray(v, dtype=np.int64)
             elif k in ("b", "lam"):
                 kw[k] = float(v)  # "inf" and "nan" (JSON's stand-ins) read back as floats too
             elif k == "y_encoding":
@@ -125,5 +160,5 @@ class Case:
                 kw[k] = ProblemForm(**v)
         X = kw.get("X")
         if X is not None and X.ndim == 1:
-            kw["X"] = X.reshape(len(kw.get("y", X)), -1)
+            kw["X"] = X.reshape(len(kw.get("y", kw.get("yidx", X))), -1)
         return cls(**kw)

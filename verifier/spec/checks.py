@@ -16,6 +16,11 @@ def _reads_labels(target: Target) -> bool:
     return target.reads_labels
 
 
+def _reads_any_labels(target: Target) -> bool:
+    """0/1 labels or class labels: both come in more than one encoding."""
+    return target.reads_labels or target.reads_classes
+
+
 def _pointwise(target: Target) -> bool:
     return target.pointwise
 
@@ -47,6 +52,10 @@ class Check:
     applies: Callable[[Target], bool] = _always
     encoding: str = ""  # the label encoding the check needs; it runs only when the labels include it
 
+    def title_for(self, target: Target) -> str:
+        """The title in the target's own words where it has them (the softmax family's regions)."""
+        return target.title_of(self.id, self.title)
+
     def applies_to(self, target: Target, labels: tuple[str, ...] | None = None) -> bool:
         """Whether the check runs for ``target`` when candidates get labels in ``labels`` (None: any)."""
         if self.encoding and labels is not None and self.encoding not in labels:
@@ -69,7 +78,7 @@ CATALOG: tuple[Check, ...] = (
         "agrees when labels are int or float arrays",
         "accuracy",
         "labels",
-        _reads_labels,
+        _reads_any_labels,
     ),
     Check(
         "correctness.boundary",

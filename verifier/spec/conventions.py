@@ -4,8 +4,9 @@ A convention is a table of named signatures (verifier/spec/signatures.py): for e
 function names to look for and how that function is called and read.  Built in: ``mls`` (Coursera
 ML Specialization), ``wb`` (mls with (dj_dw, dj_db)), ``theta`` (Andrew Ng's original course: X
 with a leading column of ones, theta[0] the intercept) and ``dlai`` (``propagate(w, b, X, Y)``
-with X of shape (n, m)).  ``Convention.with_signature`` keeps a convention's function names and
-calls them with any signature instead (``--signature``).
+with X of shape (n, m)), ``cs231n`` (``softmax_loss_vectorized(W, X, y, reg)``) and ``my_softmax``
+(the ML Specialization's ``my_softmax(z)`` of one example's logits).  ``Convention.with_signature``
+keeps a convention's function names and calls them with any signature instead (``--signature``).
 
 Readings are lenient where unambiguous ((n,), (n, 1), (1, n), lists and 0-d arrays all read as a
 length-n vector); whether the documented shapes were returned exactly is judged separately by
@@ -33,6 +34,11 @@ POINTWISE_NAMES = {
     "loss": "loss",
     "loss-from-logit": "loss_from_logit",
     "loss-derivative": "loss_derivative",
+    "softmax": "softmax",
+    "log-softmax": "log_softmax",
+    "logsumexp": "logsumexp",
+    "softmax-loss": "cross_entropy",
+    "softmax-loss-from-probs": "cross_entropy_from_probs",
 }
 POINTWISE_SIGNATURES = {
     "sigmoid": "z -> value",
@@ -40,6 +46,11 @@ POINTWISE_SIGNATURES = {
     "loss": "f, y -> value",
     "loss-from-logit": "z, y -> value",
     "loss-derivative": "f, y -> value",
+    "softmax": "z -> p",
+    "log-softmax": "z -> logp",
+    "logsumexp": "z -> lse",
+    "softmax-loss": "z, yidx -> loss",
+    "softmax-loss-from-probs": "p, yidx -> loss",
 }
 
 
@@ -48,8 +59,9 @@ class Convention:
     """Function names and signatures per target.
 
     - ``names``: target -> the function name; with lambda the ``_reg`` name is tried first
-      (``reg_names``), a pointwise target uses ``POINTWISE_NAMES``
-    - ``signatures``: target -> signature text (without lambda; ``lam`` is appended when lambda > 0)
+      (``reg_names``); a pointwise or row target the convention does not name uses ``POINTWISE_NAMES``
+    - ``signatures``: target -> signature text (without lambda; ``lambda_name`` is appended when
+      lambda > 0); a pointwise or row target the convention does not list uses ``POINTWISE_SIGNATURES``
     - ``override``: a signature used for every target instead (``with_signature``)
     """
 
@@ -60,11 +72,12 @@ class Convention:
     supports_lambda: bool = True
     reg_names: bool = True
     override: Signature | None = field(default=None, compare=False)
+    lambda_name: str = "lam"  # the name lambda takes in the signature (cs231n: reg)
 
     def functions(self, target: Target, lam: float) -> list[str]:
         """Function names to look for, in order of preference."""
-        if target.pointwise:
-            return [POINTWISE_NAMES[target.name]]
+        if not target.is_problem:
+            return [self.names.get(target.name, POINTWISE_NAMES[target.name])]
         if target.name not in self.names:
             raise ValueError(f"convention {self.name!r} has no function for target {target.name!r}")
         base = self.names[target.name]
@@ -77,12 +90,12 @@ class Convention:
         passes it)."""
         if self.override is not None:
             return self.override
-        if target.pointwise:
-            return signatures.parse(POINTWISE_SIGNATURES[target.name])
+        if not target.is_problem:
+            return signatures.parse(self.signatures.get(target.name, POINTWISE_SIGNATURES[target.name]))
         if target.name not in self.signatures:
             raise ValueError(f"convention {self.name!r} has no function for target {target.name!r}")
         sig = signatures.parse(self.signatures[target.name])
-        return sig.with_lambda() if lam and self.supports_lambda else sig
+        return sig.with_lambda(self.lambda_name) if lam and self.supports_lambda else sig
 
     def pinned(self, target: Target, lam: float) -> Convention:
         """This convention with the signature of a run at ``lam`` fixed for every case, so that a case
@@ -97,11 +110,15 @@ class Convention:
     def make_args(self, target: Target, case: Case, fmt: Format) -> tuple[Any, ...]:
         return self.signature(target, case.lam).make_args(case, fmt)
 
+    def calls(self, target: Target, case: Case, fmt: Format) -> list[tuple[Any, ...]]:
+        """The arguments of each call ``case`` takes (one, or one per row for a per-row signature)."""
+        return self.signature(target, case.lam).calls(case, fmt)
+
     def read(self, target: Target, case: Case, raw: Any) -> dict[str, np.ndarray]:
-        return self.signature(target, case.lam).read(case, raw)
+        return self.signature(target, case.lam).read(case, raw, target.expected_shapes(case))
 
     def shape_problems(self, target: Target, case: Case, raw: Any) -> list[str]:
-        return self.signature(target, case.lam).shape_problems(case, raw)
+        return self.signature(target, case.lam).shape_problems(case, raw, target.expected_shapes(case))
 
     def argument_names(self, target: Target, lam: float) -> tuple[str, ...]:
         """The names of the call's arguments, as the signature spells them (for messages)."""
@@ -113,7 +130,13 @@ def judged_components(target: Target, sig: Signature) -> tuple[str, ...]:
     return signatures.check_fits(sig, target.name, target.inputs, target.components)
 
 
-_PROBLEM_NAMES = {"linear-cost": "compute_cost_linear", "linear-gradient": "compute_gradient_linear"}
+_PROBLEM_NAMES = {
+    "linear-cost": "compute_cost_linear",
+    "linear-gradient": "compute_gradient_linear",
+    "softmax-cost": "compute_cost_softmax",
+    "softmax-gradient": "compute_gradient_softmax",
+    "softmax-cost-and-gradient": "compute_cost_and_gradient_softmax",
+}
 
 MLS = Convention(
     "mls",
@@ -135,6 +158,9 @@ MLS = Convention(
         "predict": "X, w, b -> p",
         "linear-cost": "X, y, w, b -> J",
         "linear-gradient": "X, y, w, b -> dj_db, dj_dw",
+        "softmax-cost": "X, yidx, W, b -> J",
+        "softmax-gradient": "X, yidx, W, b -> dj_db, dj_dw",
+        "softmax-cost-and-gradient": "X, yidx, W, b -> J, dj_db, dj_dw",
     },
 )
 WB = replace(
@@ -146,6 +172,8 @@ WB = replace(
         "gradient": "X, y, w, b -> dj_dw, dj_db",
         "cost-and-gradient": "X, y, w, b -> J, dj_dw, dj_db",
         "linear-gradient": "X, y, w, b -> dj_dw, dj_db",
+        "softmax-gradient": "X, yidx, W, b -> dj_dw, dj_db",
+        "softmax-cost-and-gradient": "X, yidx, W, b -> J, dj_dw, dj_db",
     },
 )
 THETA = Convention(
@@ -185,7 +213,25 @@ DLAI = Convention(
     reg_names=False,
 )
 
-CONVENTIONS: dict[str, Convention] = {c.name: c for c in (MLS, WB, THETA, DLAI)}
+CS231N = Convention(
+    "cs231n",
+    "Stanford cs231n: softmax_loss_vectorized(W, X, y, reg) -> (loss, dW), no bias, the penalty "
+    "reg * sum(W^2) (gradient 2 reg W)",
+    {"softmax-cost-and-gradient": "softmax_loss_vectorized"},
+    {"softmax-cost-and-gradient": "W, X, yidx -> J, dW"},
+    reg_names=False,
+    lambda_name="reg",
+)
+MY_SOFTMAX = Convention(
+    "my_softmax",
+    "ML Specialization lab: my_softmax(z) of one example's logits, shape (K,) -> (K,)",
+    {"softmax": "my_softmax"},
+    {"softmax": "zrow -> p"},
+    supports_lambda=False,
+    reg_names=False,
+)
+
+CONVENTIONS: dict[str, Convention] = {c.name: c for c in (MLS, WB, THETA, DLAI, CS231N, MY_SOFTMAX)}
 
 
 def get_convention(name: str | Convention) -> Convention:

@@ -70,6 +70,32 @@ class ProblemForm:
 
 DEFAULT_FORM = ProblemForm()
 
+# How courses write the penalty, and the factor each spelling means (spaces are ignored).
+PENALTY_SPELLINGS = {
+    "lam/(2m)*||W||^2": "lam/(2m)",
+    "lam/(2m)*||w||^2": "lam/(2m)",
+    "lam/2*||W||^2": "lam/2",
+    "lam/2*||w||^2": "lam/2",
+    "0.5*reg*sum(W^2)": "lam/2",
+    "lam*||W||^2": "lam",
+    "lam*||w||^2": "lam",
+    "reg*sum(W^2)": "lam",
+    "reg*sum(W*W)": "lam",
+    "reg*np.sum(W*W)": "lam",
+}
+
+
+def penalty_named(text: str) -> str:
+    """The penalty factor (one of PENALTIES) that ``text`` means: a factor itself, or a course's
+    spelling of the whole penalty such as "reg*sum(W^2)" (cs231n: "lam")."""
+    key = "".join(str(text).split())
+    if key in PENALTIES:
+        return key
+    if key in PENALTY_SPELLINGS:
+        return PENALTY_SPELLINGS[key]
+    known = ", ".join([*PENALTIES, *PENALTY_SPELLINGS])
+    raise ValueError(f"penalty={text!r} is not known; use one of: {known}")
+
 
 def _mp(q: Fraction) -> Any:
     return mpmath.mpf(q.numerator) / q.denominator
@@ -122,5 +148,6 @@ def penalty_value(form: ProblemForm, lam: float, w: np.ndarray, b: float, m: int
 
 
 def parse_form(reduction: str = "mean", penalty: str = "lam/(2m)", penalize_intercept: bool = False) -> ProblemForm:
-    """A validated ProblemForm (ValueError naming the bad value and the choices)."""
-    return ProblemForm(reduction, penalty, penalize_intercept)
+    """A validated ProblemForm (ValueError naming the bad value and the choices); ``penalty`` may be a
+    course's spelling (``penalty_named``)."""
+    return ProblemForm(reduction, penalty_named(penalty), penalize_intercept)

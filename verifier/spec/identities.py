@@ -117,6 +117,30 @@ FLIP_DECISION = Relation(
     lambda c: np.array([z == 0 for z in c.exact_logits], dtype=bool),  # p(0) = 1 on both sides
 )
 
+
+def _reverse_classes(case: Case) -> Case:
+    """The same case with the classes numbered in reverse order (columns of z, f, W and b; labels)."""
+    changes = {k: np.asarray(case[k])[..., ::-1].copy() for k in ("z", "f", "W", "b") if k in case}
+    if "yidx" in case:
+        changes["yidx"] = case.K - 1 - np.asarray(case.yidx)
+    return case.replace(**changes)
+
+
+def _classes_back(o: Outputs) -> Outputs:
+    return {k: np.asarray(v)[..., ::-1] if np.ndim(v) else np.asarray(v) for k, v in o.items()}
+
+
+CLASS_ORDER = Relation(
+    "class-order",
+    "numbering the classes in reverse order reverses the outputs' classes",
+    _reverse_classes,
+    _classes_back,
+    _classes_back,
+)
+CLASS_ORDER_SAME = Relation(
+    "class-order", "numbering the classes in reverse order changes nothing", _reverse_classes, _same
+)
+
 # The relations and bounds of each target, by target name (a target with no entry has none).
 RELATIONS: dict[str, tuple[Relation, ...]] = {
     "sigmoid": (SIGMOID_SYMMETRY,),
@@ -129,6 +153,14 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
     "linear-cost": (PERMUTE, DUPLICATE),
     "linear-gradient": (PERMUTE, DUPLICATE),
     "predict": (PERMUTE_ROWS, DUPLICATE_ROWS, FLIP_DECISION),
+    "softmax": (CLASS_ORDER,),
+    "log-softmax": (CLASS_ORDER,),
+    "logsumexp": (CLASS_ORDER_SAME,),
+    "softmax-loss": (CLASS_ORDER_SAME,),
+    "softmax-loss-from-probs": (CLASS_ORDER_SAME,),
+    "softmax-cost": (CLASS_ORDER,),
+    "softmax-gradient": (CLASS_ORDER,),
+    "softmax-cost-and-gradient": (CLASS_ORDER,),
 }
 BOUNDS: dict[str, tuple[float, float]] = {
     "sigmoid": (0.0, 1.0),
@@ -138,6 +170,11 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "cost": (0.0, np.inf),
     "linear-cost": (0.0, np.inf),
     "predict": (0.0, 1.0),
+    "softmax": (0.0, 1.0),
+    "log-softmax": (-np.inf, 0.0),
+    "softmax-loss": (0.0, np.inf),
+    "softmax-loss-from-probs": (0.0, np.inf),
+    "softmax-cost": (0.0, np.inf),
 }
 
 

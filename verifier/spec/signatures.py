@@ -6,9 +6,14 @@ inputs  ``X`` (m, n) features; ``X1`` (m, n+1) with a leading column of ones, th
         or ``thetacol`` (n+1, 1) holds the parameters, theta[0] the intercept; ``XT`` (n, m);
         ``y`` (m,), ``ycol`` (m, 1), ``yrow`` (1, m) labels; ``w`` (n,), ``wcol`` (n, 1), ``b``;
         ``lam`` the L2 strength; ``z`` logits and ``f`` probabilities for pointwise targets.
+        The softmax family: ``W`` (n, K) or ``WT`` (K, n) weights, ``b`` (K,), class labels ``yidx``
+        (m,) or one-hot ``Y`` (m, K), ``reg`` the strength of cs231n's penalty reg * sum(W^2), rows
+        of logits ``z`` (m, K) or ``zrow`` (K,) (called once per row), probabilities ``p`` (m, K).
 outputs ``J`` the cost; ``grad`` shaped like theta (or like w in a model without bias); ``dj_dw``,
-        ``dj_db``; ``p`` predictions; ``H`` the Hessian (in theta's order when theta is used);
-        ``value`` a pointwise result; a dict ``{dw, db}``; ``_`` an output to ignore.
+        ``dj_db`` (``dW``, ``db``); ``p`` predictions (probabilities for a function of logits);
+        ``logp``, ``lse``, ``loss`` the softmax family's row results; ``H`` the Hessian (in theta's
+        order when theta is used); ``value`` a pointwise result; a dict ``{dw, db}``; ``_`` an
+        output to ignore.
 
 A signature with neither ``b`` nor an intercept column is a model without bias: the verifier calls
 it with b = 0 and judges only dj_dw.  Parsing validates everything and says what to write instead.
@@ -35,21 +40,33 @@ INPUTS: dict[str, str] = {
     "yrow": "labels as a row, shape (1, m)",
     "w": "weights, shape (n,)",
     "wcol": "weights as a column, shape (n, 1)",
-    "b": "the bias, a scalar",
+    "b": "the bias, a scalar ((K,) for a softmax model)",
     "theta": "parameters (n+1,), theta[0] the intercept (with X1)",
     "thetacol": "parameters as a column (n+1, 1), theta[0] the intercept (with X1)",
     "lam": "the L2 regularization strength lambda",
-    "z": "logits (pointwise targets)",
-    "f": "probabilities (pointwise targets)",
+    "z": "logits (pointwise targets; rows of logits (m, K) for the softmax family)",
+    "f": "probabilities (pointwise targets; rows (m, K) for the softmax family)",
+    "W": "softmax weights, shape (n, K)",
+    "WT": "softmax weights transposed, shape (K, n)",
+    "Y": "class labels as one-hot rows, shape (m, K)",
+    "yidx": "class labels as integers in [0, K), shape (m,)",
+    "reg": "the L2 strength of cs231n's penalty reg * sum(W^2) (gradient 2 reg W)",
+    "p": "class probabilities, shape (m, K)",
+    "zrow": "one example's logits, shape (K,): the function is called once per row",
 }
 OUTPUTS: dict[str, str] = {
     "J": "the cost, a scalar",
     "grad": "the gradient, shaped like theta (or like w without a bias)",
     "dj_dw": "the gradient with respect to w",
     "dj_db": "the gradient with respect to b",
-    "p": "predictions, 0/1 (ints, floats or bools)",
+    "p": "predictions, 0/1 (ints, floats or bools); probabilities for a function of logits",
     "H": "the Hessian with respect to (w, b), or to theta in theta's order",
     "value": "the result of a pointwise function",
+    "dW": "the gradient with respect to W, shape (n, K) ((K, n) with WT)",
+    "db": "the gradient with respect to b, shape (K,) for a softmax model",
+    "logp": "log-probabilities, one row per example",
+    "lse": "log-sum-exp, one value per row",
+    "loss": "per-example losses, one value per row",
     "_": "an output to ignore",
 }
 DICT_KEYS: dict[str, str] = {
@@ -57,13 +74,20 @@ DICT_KEYS: dict[str, str] = {
     "db": "dj_db",
     "dj_dw": "dj_dw",
     "dj_db": "dj_db",
+    "dW": "dj_dw",
     "J": "cost",
     "cost": "cost",
 }
 
 _FEATURES = ("X", "X1", "XT")
-_LABELS = ("y", "ycol", "yrow")
-_WEIGHTS = ("w", "wcol")
+_CLASS_LABELS = ("yidx", "Y")
+_LABELS = ("y", "ycol", "yrow", *_CLASS_LABELS)
+_MATRIX = ("W", "WT")
+_WEIGHTS = ("w", "wcol", *_MATRIX)
+_ROW_INPUTS = ("z", "f", "y", "p", "zrow", *_CLASS_LABELS)
+_ROW_OUTPUTS = ("value", "p", "logp", "lse", "loss")  # one result per element or per row
+# the canonical input each spelling of a row function's input stands for
+_CANONICAL = {"p": "f", "zrow": "z", "Y": "yidx"}
 _THETAS = ("theta", "thetacol")
 _TOKEN = re.compile(r"\s*(\{[^{}]*\}|[^,{}]+)\s*(?:,|$)")
 
@@ -179,7 +203,22 @@ class Signature:
 
     @property
     def takes_lambda(self) -> bool:
-        return "lam" in self.inputs
+        return "lam" in self.inputs or "reg" in self.inputs
+
+    @property
+    def penalty(self) -> str | None:
+        """The penalty form the names imply: ``reg`` is cs231n's reg * sum(W^2) ("lam"), else None."""
+        return "lam" if "reg" in self.inputs else None
+
+    @property
+    def per_row(self) -> bool:
+        """The function takes one example's logits (``zrow``) and is called once per row."""
+        return "zrow" in self.inputs
+
+    @property
+    def matrix(self) -> bool:
+        """Softmax weights (W or WT)."""
+        return self.weights in _MATRIX
 
     @property
     def pointwise(self) -> bool:
@@ -193,43 +232,61 @@ class Signature:
                 out.append("cost")
             elif o.name == "grad":
                 out += ["dj_dw", "dj_db"] if self.intercept else ["dj_dw"]
-            elif o.name in ("dj_dw", "dj_db"):
-                out.append(o.name)
+            elif o.name in ("dj_dw", "dj_db", "dW", "db"):
+                out.append(DICT_KEYS[o.name])
+            elif o.name == "value" or (o.name in _ROW_OUTPUTS and self.pointwise):
+                out.append("value")
             elif o.name == "p":
                 out.append("p")
             elif o.name == "H":
                 out.append("hessian")
-            elif o.name == "value":
-                out.append("value")
             elif o.name == "dict":
                 out += [DICT_KEYS[k] for k in o.keys]
         return tuple(dict.fromkeys(out))
 
-    def with_lambda(self) -> Signature:
-        """The same signature with ``lam`` appended to the inputs (the ``_reg`` functions of a course)."""
+    def with_lambda(self, name: str = "lam") -> Signature:
+        """The same signature with ``name`` (lam or reg) appended to the inputs (the ``_reg`` functions
+        of a course)."""
         if self.takes_lambda:
             return self
-        return parse(", ".join([*self.inputs, "lam"]) + " -> " + ", ".join(o.text for o in self.outputs))
+        return parse(", ".join([*self.inputs, name]) + " -> " + ", ".join(o.text for o in self.outputs))
 
     def call_text(self) -> str:
         return "(" + ", ".join(self.inputs) + ")"
 
     # -- calling
     def make_args(self, case: Case, fmt: Format) -> tuple[Any, ...]:
-        """The positional arguments of the call for ``case``, in the format's dtype."""
+        """The positional arguments of the call for ``case``, in the format's dtype (for a per-row
+        signature, those of its first row)."""
         return tuple(self._arg(name, case, fmt) for name in self.inputs)
+
+    def calls(self, case: Case, fmt: Format) -> list[tuple[Any, ...]]:
+        """The arguments of every call that ``case`` takes: one call, or one per row (``zrow``)."""
+        if not self.per_row:
+            return [self.make_args(case, fmt)]
+        z = np.asarray(case.z, dtype=fmt.dtype)
+        return [(z[i].copy(),) for i in range(z.shape[0])]
 
     def _arg(self, name: str, case: Case, fmt: Format) -> Any:
         dt = fmt.dtype
-        if name in ("z", "f"):
-            return np.asarray(case[name], dtype=dt)
+        if name in ("z", "f", "p"):
+            return np.asarray(case[_CANONICAL.get(name, name)], dtype=dt)
+        if name == "zrow":
+            return np.asarray(case.z, dtype=dt)[0].copy()
+        if name in _CLASS_LABELS:
+            return class_labels_for_call(case, fmt, onehot=name == "Y")
         if name in _LABELS:
             y = labels_for_call(case, fmt)
             return {"y": y, "ycol": y.reshape(-1, 1), "yrow": y.reshape(1, -1)}[name]
-        if name == "lam":
+        if name in ("lam", "reg"):
             return float(case.lam)
         if name == "b":
+            if case.W is not None:
+                return np.asarray(case.b, dtype=dt).copy()
             return dt.type(case.b) if fmt.name == "float32" else float(case.b)
+        if name in _MATRIX:
+            W = np.asarray(case.W, dtype=dt)
+            return W.copy() if name == "W" else W.T.copy()
         X = np.asarray(case.X, dtype=dt)
         if name == "X":
             return X
@@ -246,13 +303,25 @@ class Signature:
         return theta if name == "theta" else theta.reshape(-1, 1)
 
     # -- reading back
-    def read(self, case: Case, raw: Any) -> dict[str, np.ndarray]:
-        """Canonical components from the return value; UnreadableOutput when it does not fit."""
+    def read(self, case: Case, raw: Any, shapes: dict[str, tuple[int, ...]] | None = None) -> dict[str, np.ndarray]:
+        """Canonical components from the return value (for a per-row signature, the list of the rows'
+        return values); UnreadableOutput when it does not fit.  ``shapes``: the target's output shapes."""
+        if self.per_row:
+            return self._read_rows(case, raw, shapes)
         values = self._split_outputs(raw)
         out: dict[str, np.ndarray] = {}
         for spec, value in zip(self.outputs, values):
-            out.update(self._read_one(spec, value, case))
+            out.update(self._read_one(spec, value, case, shapes))
         return out
+
+    def _read_rows(self, case: Case, raws: Any, shapes: dict[str, tuple[int, ...]] | None) -> dict[str, np.ndarray]:
+        shape = (shapes or {}).get("value", np.shape(case.z))
+        rows = [
+            fit_shape(as_array(v, f"the result for row {i}"), shape[1:], f"the result for row {i}")
+            for i, v in enumerate(raws)
+        ]
+        dtype = np.result_type(*rows) if rows else np.float64
+        return {"value": np.asarray(rows, dtype=dtype).reshape(shape)}
 
     def _split_outputs(self, raw: Any) -> list[Any]:
         if len(self.outputs) == 1:
@@ -266,14 +335,16 @@ class Signature:
             raise UnreadableOutput(f"expected {len(self.outputs)} values ({want}), got {len(raw)}", "wrong-type")
         return list(raw)
 
-    def _read_one(self, spec: Output, value: Any, case: Case) -> dict[str, np.ndarray]:
+    def _read_one(
+        self, spec: Output, value: Any, case: Case, shapes: dict[str, tuple[int, ...]] | None = None
+    ) -> dict[str, np.ndarray]:
         name = spec.name
         if name == "_":
             return {}
         if name == "J":
             return {"cost": fit_shape(as_array(value, "the cost"), (), "the cost")}
-        if name == "value":
-            shape = np.shape(case["z"] if case.z is not None else case["f"])
+        if name == "value" or (name in _ROW_OUTPUTS and self.pointwise):
+            shape = (shapes or {}).get("value", np.shape(case["z"] if case.z is not None else case["f"]))
             return {"value": fit_shape(as_array(value, "the result"), shape, "the result")}
         if name == "p":
             return {"p": fit_shape(as_array(value, "the predictions"), (case.m,), "the predictions")}
@@ -289,13 +360,22 @@ class Signature:
                 return {"dj_dw": fit_shape(as_array(value, "grad"), (n,), "grad")}
             g = fit_shape(as_array(value, "grad"), (n + 1,), "grad")
             return {"dj_dw": g[1:], "dj_db": g[0].reshape(())}
-        if name == "dj_dw":
-            return {"dj_dw": fit_shape(as_array(value, "dj_dw"), (n,), "dj_dw")}
-        if name == "dj_db":
-            return {"dj_db": fit_shape(as_array(value, "dj_db"), (), "dj_db")}
-        return self._read_dict(spec, value, n)
+        if name in ("dj_dw", "dW"):
+            return {"dj_dw": self._weights_part(as_array(value, name), case, name)}
+        if name in ("dj_db", "db"):
+            return {"dj_db": fit_shape(as_array(value, name), _bias_shape(case), name)}
+        return self._read_dict(spec, value, case)
 
-    def _read_dict(self, spec: Output, value: Any, n: int) -> dict[str, np.ndarray]:
+    def _weights_part(self, arr: np.ndarray, case: Case, what: str) -> np.ndarray:
+        """dJ/dw (n,), or dJ/dW (n, K) (returned as (K, n) when the weights were given as WT)."""
+        if case.W is None:
+            return fit_shape(arr, (case.n,), what)
+        n, K = np.shape(case.W)
+        if self.weights == "WT":
+            return fit_shape(arr, (K, n), what).T
+        return fit_shape(arr, (n, K), what)
+
+    def _read_dict(self, spec: Output, value: Any, case: Case) -> dict[str, np.ndarray]:
         wanted = "{" + ", ".join(f'"{k}"' for k in spec.keys) + "}"
         if not isinstance(value, dict) or any(k not in value for k in spec.keys):
             got = (
@@ -307,29 +387,43 @@ class Signature:
         out: dict[str, np.ndarray] = {}
         for key in spec.keys:
             comp = DICT_KEYS[key]
-            shape: tuple[int, ...] = (n,) if comp == "dj_dw" else ()
-            out[comp] = fit_shape(as_array(value[key], f'["{key}"]'), shape, f'["{key}"]')
+            arr = as_array(value[key], f'["{key}"]')
+            if comp == "dj_dw":
+                out[comp] = self._weights_part(arr, case, f'["{key}"]')
+            else:
+                out[comp] = fit_shape(arr, _bias_shape(case) if comp == "dj_db" else (), f'["{key}"]')
         return out
 
     # -- documented shapes (check contract.shapes)
-    def shape_problems(self, case: Case, raw: Any) -> list[str]:
+    def shape_problems(self, case: Case, raw: Any, shapes: dict[str, tuple[int, ...]] | None = None) -> list[str]:
         """Deviations of ``raw`` from the shapes the signature documents (the readings are lenient)."""
+        if self.per_row:
+            want = (shapes or {}).get("value", np.shape(case.z))[1:]
+            bad = [np.shape(v) for v in raw if np.shape(v) != want] if isinstance(raw, list) else []
+            return [f"each row's result should be {_shape_text(want)}, got {_shape_text(bad[0])}"] if bad else []
         try:
             values = self._split_outputs(raw)
         except UnreadableOutput:
             return []
         problems: list[str] = []
         for spec, value in zip(self.outputs, values):
-            problems += self._shape_of_one(spec, value, case)
+            problems += self._shape_of_one(spec, value, case, shapes)
         return problems
 
-    def _documented(self, spec: Output, case: Case) -> tuple[tuple[int, ...], ...]:
+    def _documented(
+        self, spec: Output, case: Case, shapes: dict[str, tuple[int, ...]] | None = None
+    ) -> tuple[tuple[int, ...], ...]:
         column = any(i in ("ycol", "wcol", "thetacol") for i in self.inputs)
         n = case.n if case.is_problem else 0
         if spec.name == "J":
             return ((), (1, 1)) if column else ((),)
-        if spec.name == "value":
-            return (np.shape(case["z"] if case.z is not None else case["f"]),)
+        if spec.name == "value" or (spec.name in _ROW_OUTPUTS and self.pointwise):
+            return ((shapes or {}).get("value", np.shape(case["z"] if case.z is not None else case["f"])),)
+        if case.W is not None and spec.name in ("dj_dw", "dW"):
+            K = case.K
+            return ((K, n),) if self.weights == "WT" else ((n, K),)
+        if case.W is not None and spec.name in ("dj_db", "db"):
+            return ((case.K,),)
         if spec.name == "p":
             return ((1, case.m),) if self.features == "XT" else ((case.m,),)
         if spec.name == "H":
@@ -341,7 +435,9 @@ class Signature:
             return ((n, 1),) if self.weights == "wcol" else ((n,),)
         return ((),)  # dj_db
 
-    def _shape_of_one(self, spec: Output, value: Any, case: Case) -> list[str]:
+    def _shape_of_one(
+        self, spec: Output, value: Any, case: Case, shapes: dict[str, tuple[int, ...]] | None = None
+    ) -> list[str]:
         if spec.name == "_":
             return []
         if spec.name == "dict":
@@ -350,14 +446,18 @@ class Signature:
             out = []
             for key in spec.keys:
                 comp = DICT_KEYS[key]
-                shapes: tuple[tuple[int, ...], ...] = ((),)
+                allowed: tuple[tuple[int, ...], ...] = ((),)
                 if comp == "dj_dw":
-                    shapes = ((case.n, 1),) if self.weights == "wcol" else ((case.n,),)
+                    allowed = ((case.n, 1),) if self.weights == "wcol" else ((case.n,),)
+                    if case.W is not None:
+                        allowed = self._documented(Output("dW"), case)
+                elif case.W is not None:
+                    allowed = ((case.K,),)
                 got = np.shape(np.asarray(value.get(key)))
-                if got not in shapes:
-                    out.append(f'["{key}"] should have shape {_shape_text(shapes[0])}, got {_shape_text(got)}')
+                if got not in allowed:
+                    out.append(f'["{key}"] should have shape {_shape_text(allowed[0])}, got {_shape_text(got)}')
             return out
-        want = self._documented(spec, case)
+        want = self._documented(spec, case, shapes)
         got = np.shape(value)
         if got in want:
             return []
@@ -366,6 +466,21 @@ class Signature:
 
 def _shape_text(shape: tuple[int, ...]) -> str:
     return "a scalar" if shape == () else f"shape {shape}"
+
+
+def _bias_shape(case: Case) -> tuple[int, ...]:
+    return (case.K,) if case.W is not None else ()
+
+
+def class_labels_for_call(case: Case, fmt: Format, onehot: bool = False) -> np.ndarray:
+    """Class labels as handed to the candidate: int64 integers (int32 for the "int" encoding), or
+    one-hot rows of the format's floats (of int64 for "int")."""
+    y = np.asarray(case.yidx, dtype=np.int64).reshape(-1)
+    if not onehot:
+        return y.astype(np.int32) if case.y_encoding == "int" else y
+    Y = np.zeros((y.size, case.K), dtype=np.int64 if case.y_encoding == "int" else fmt.dtype)
+    Y[np.arange(y.size), y] = 1
+    return Y
 
 
 def labels_for_call(case: Case, fmt: Format) -> np.ndarray:
@@ -442,11 +557,13 @@ def _validate(sig: Signature) -> None:
         if len(found) > 1:
             raise SignatureError(f"signature {sig.text!r} gives the {what} twice ({', '.join(found)}); keep one")
     if sig.pointwise:
-        extra = [i for i in sig.inputs if i not in ("z", "f", "y")]
+        extra = [i for i in sig.inputs if i not in _ROW_INPUTS]
         if extra:
             raise SignatureError(f"signature {sig.text!r}: {', '.join(extra)} need features (X, X1 or XT)")
+        if sig.per_row and (len(sig.inputs) > 1 or len(sig.outputs) != 1):
+            raise SignatureError(f"signature {sig.text!r}: zrow (one example's logits) goes alone, with one output")
         return
-    if any(i in ("z", "f") for i in sig.inputs):
+    if any(i in ("z", "f", "p", "zrow") for i in sig.inputs):
         raise SignatureError(f"signature {sig.text!r}: z and f belong to pointwise targets, not with features")
     if sig.intercept and sig.features != "X1":
         raise SignatureError(f"signature {sig.text!r}: theta comes with X1 (features with a leading column of ones)")
@@ -455,7 +572,9 @@ def _validate(sig: Signature) -> None:
     if sig.intercept and "b" in sig.inputs:
         raise SignatureError(f"signature {sig.text!r}: theta[0] is the intercept already; drop b")
     if sig.weights is None:
-        raise SignatureError(f"signature {sig.text!r} has no parameters; add w, wcol, theta or thetacol")
+        raise SignatureError(f"signature {sig.text!r} has no parameters; add w, wcol, theta, thetacol, W or WT")
+    if "grad" in [o.name for o in sig.outputs] and sig.matrix:
+        raise SignatureError(f"signature {sig.text!r}: with W the gradient is dW (and db); write dW, db")
     if "grad" in [o.name for o in sig.outputs] and "b" in sig.inputs:
         raise SignatureError(f"signature {sig.text!r}: with w and b the gradient has two parts; write dj_dw, dj_db")
     if "dj_db" in sig.produces() and not sig.bias:
@@ -471,13 +590,22 @@ def check_fits(
     if pointwise != sig.pointwise:
         kind = "pointwise inputs (z, f, y)" if pointwise else "features and parameters (X, w, b, ...)"
         raise SignatureError(f"target {target_name!r} takes {kind}; signature {sig.text!r} does not")
+    classes = "yidx" in inputs
     if pointwise:
         want = [i for i in inputs]
-        if sorted(sig.inputs) != sorted(want):
+        if sorted(_CANONICAL.get(i, i) for i in sig.inputs) != sorted(want):
             raise SignatureError(f"target {target_name!r} takes ({', '.join(want)}); signature {sig.text!r} does not")
+    elif sig.labels is not None and classes != (sig.labels in _CLASS_LABELS):
+        want_labels = "class labels (yidx or Y)" if classes else "0/1 labels (y, ycol or yrow)"
+        raise SignatureError(f"target {target_name!r} takes {want_labels}; signature {sig.text!r} gives {sig.labels}")
+    elif ("W" in inputs) != sig.matrix:
+        want_weights = "a weight matrix (W or WT)" if "W" in inputs else "a weight vector (w, wcol, theta or thetacol)"
+        raise SignatureError(f"target {target_name!r} takes {want_weights}; signature {sig.text!r} does not")
+    elif classes and sig.labels is None:
+        raise SignatureError(f"target {target_name!r} needs the class labels; add yidx or Y to {sig.text!r}")
     elif "y" in inputs and sig.labels is None:
         raise SignatureError(f"target {target_name!r} needs the labels; add y, ycol or yrow to {sig.text!r}")
-    elif "y" not in inputs and sig.labels is not None:
+    elif "y" not in inputs and not classes and sig.labels is not None:
         raise SignatureError(f"target {target_name!r} does not take labels; remove {sig.labels} from {sig.text!r}")
     produced = sig.produces()
     judged = tuple(c for c in components if c in produced and (c != "dj_db" or sig.bias))
@@ -486,7 +614,7 @@ def check_fits(
         wanted = " and ".join(dict.fromkeys(need.get(c, c) for c in components if c != "dj_db"))
         raise SignatureError(f"target {target_name!r} returns {wanted}; signature {sig.text!r} returns none of it")
     missing = [c for c in components if c not in produced and not (c == "dj_db" and not sig.bias)]
-    if missing and target_name == "cost-and-gradient":
+    if missing and "cost" in components and "dj_dw" in components:
         raise SignatureError(
             f"target {target_name!r} returns the cost and the gradient; {sig.text!r} lacks {', '.join(missing)}"
         )
@@ -509,7 +637,7 @@ def suggest(parameters: tuple[str, ...], sig: Signature) -> str:
     if any(p.startswith("*") for p in parameters):
         return ""
     role_of = {
-        "lam": "lam",
+        "lam": "reg" if "reg" in sig.inputs else "lam",
         "b": "b",
         "features": sig.features,
         "labels": sig.labels,

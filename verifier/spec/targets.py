@@ -1,7 +1,8 @@
 """What each checkable function means: canonical inputs, outputs, the oracle call and the envelope.
 
 A target reads a ``Case`` (verifier/spec/case.py): ``z``, ``z, y`` or ``f, y`` for the pointwise
-targets and ``X, y, w, b, lam`` for the problem targets.  Outputs are dicts of named components
+targets and ``X, y, w, b, lam`` for the problem targets; the softmax family is in
+``verifier/spec/softmax_targets.py``.  Outputs are dicts of named components
 (``value``, ``cost``, ``dj_dw``, ``dj_db``, ``hessian``); exact outputs are numpy object arrays of
 mpmath numbers.  What the rest of the verifier needs to know about a target is data on it
 (``kind``, ``components``, ``takes_log``, ``logistic``), never a test of its name.
@@ -9,9 +10,6 @@ mpmath numbers.  What the rest of the verifier needs to know about a target is d
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -22,86 +20,10 @@ import reference
 from verifier.spec import envelopes, forms
 from verifier.spec.case import Case
 from verifier.spec.formats import Format
+from verifier.spec.softmax_targets import SOFTMAX_TARGETS
+from verifier.spec.target import Outputs, Target, _obj
 
-Outputs = dict[str, np.ndarray]
-
-
-def _obj(value) -> np.ndarray:
-    """An mpmath scalar or object array as an object ndarray."""
-    if isinstance(value, np.ndarray):
-        return value
-    out = np.empty((), dtype=object)
-    out[()] = value
-    return out
-
-
-@dataclass(frozen=True)
-class Target:
-    """A checkable function: its canonical inputs and output components, oracle and envelope."""
-
-    name: str
-    kind: str  # "pointwise" or "problem"
-    inputs: tuple[str, ...]
-    components: tuple[str, ...]
-    title: str
-    _exact: Callable[[Case], Outputs]
-    _envelope: Callable[[Case, Outputs, Format, str], dict[str, np.ndarray]]
-    regularizable: bool = False
-    takes_log: bool = False  # the formula takes log(sigma) or log(1 - sigma): log(0) is a risk
-    logistic: bool = True  # built on the logistic function (False: the linear-regression twins)
-
-    @property
-    def pointwise(self) -> bool:
-        """Elementwise in its inputs (z, f, y), as opposed to a problem over (X, y, w, b)."""
-        return self.kind == "pointwise"
-
-    @property
-    def reads_labels(self) -> bool:
-        return "y" in self.inputs
-
-    @property
-    def has_gradient(self) -> bool:
-        return "dj_dw" in self.components
-
-    @property
-    def has_cost(self) -> bool:
-        return "cost" in self.components
-
-    def exact(self, case: Case) -> Outputs:
-        """The oracle's exact outputs for ``case``."""
-        return self._exact(case)
-
-    def envelope(self, case: Case, exact: Outputs, fmt: Format, standard: str) -> dict[str, np.ndarray]:
-        """The allowed absolute error of each output component (float64 arrays)."""
-        return self._envelope(case, exact, fmt, standard)
-
-    def restricted(self, components: tuple[str, ...]) -> Target:
-        """This target judged on some of its components only (a signature that returns fewer)."""
-        if components == self.components:
-            return self
-        return dataclasses.replace(self, components=tuple(c for c in self.components if c in components))
-
-    @property
-    def decides(self) -> bool:
-        """Its output is a decision (0 or 1), not a real number."""
-        return self.components == ("p",)
-
-    def expected_shapes(self, case: Case) -> dict[str, tuple[int, ...]]:
-        if self.pointwise:
-            return {"value": np.shape(case[self.inputs[0]])}
-        n = case.n
-        shapes = {"cost": (), "dj_dw": (n,), "dj_db": (), "hessian": (n + 1, n + 1), "p": (case.m,)}
-        return {c: shapes[c] for c in self.components}
-
-    def logits(self, case: Case) -> np.ndarray:
-        """The logits the case is about (for plots and regions), as float64."""
-        if case.z is not None:
-            return np.asarray(case.z, dtype=np.float64).reshape(-1)
-        if case.f is not None:
-            f = np.asarray(case.f, dtype=np.float64).reshape(-1)
-            with np.errstate(divide="ignore"):
-                return np.log(f) - np.log1p(-f)
-        return case.logits_float
+__all__ = ["TARGETS", "Outputs", "Target", "get_target"]
 
 
 def _terms(case: Case) -> envelopes.ProblemTerms:
@@ -346,6 +268,7 @@ TARGETS: dict[str, Target] = {
             True,
             logistic=False,
         ),
+        *SOFTMAX_TARGETS,
     ]
 }
 

@@ -77,6 +77,34 @@ def test_every_stable_evaluation_is_inside_the_robust_envelope(impl, data, regio
         assert verdict.passed, (impl, name, verdict.message)
 
 
+@pytest.mark.parametrize("impl", ["shifted", "scipy"])
+@given(data=st.data(), region=st.sampled_from(REGIONS))
+@settings(max_examples=40)
+def test_the_shifted_softmax_is_inside_the_strict_envelope(impl, data, region):
+    """e^(z - M) / S errs by a few u times the condition number, even where p is subnormal: the
+    strict standard must accept it (it is what a library audit holds scipy.special.softmax to)."""
+    case = data.draw(strategies.cases(TARGETS["softmax"], region, FLOAT64))
+    z = np.asarray(case.z, dtype=np.float64)
+    target = TARGETS["softmax"]
+    got = {"value": np.asarray(IMPLEMENTATIONS[impl](z)["softmax"])}
+    verdict = compare(target, case, got, target.exact(case), FLOAT64, "strict")
+    assert verdict.passed, verdict.message
+
+
+def test_a_subnormal_probability_keeps_its_condition_number_in_the_strict_envelope():
+    # p_3 is about 1.56e-309: the shift z_3 - M = -711.05 is rounded (u |z_3 - M| relative), which
+    # moves p_3 by about 18 units of the subnormal spacing; the envelope must not underflow to its floor
+    z = np.array([[-776.0895011721782, -2.7529544108954838, -744.84243862533, -713.8066333809893]])
+    case = Case(z=z)
+    target = TARGETS["softmax"]
+    exact = target.exact(case)
+    envelope = target.envelope(case, exact, FLOAT64, "strict")["value"]
+    p3 = float(exact["value"][0, 3])
+    assert envelope[0, 3] >= 4 * FLOAT64.u * 700 * p3
+    got = {"value": special.softmax(z, axis=1)}
+    assert compare(target, case, got, exact, FLOAT64, "strict").passed
+
+
 @given(data=st.data(), region=st.sampled_from(REGIONS))
 @settings(max_examples=40)
 def test_the_loss_from_probabilities_as_minus_log_is_inside_the_robust_envelope(data, region):

@@ -72,9 +72,10 @@ def softmax(z, exact, fmt: Format, standard: str) -> Envelope:
     """p_j: relative FEW u (1 + kappa_j) + the pairwise allowance of S; robust adds p_j (rowterm + u |log p_j|)."""
     t = RowTerms(z, fmt)
     p = np.abs(_floats(exact)).reshape(t.z.shape)
-    env = FEW * fmt.u * p * (1.0 + t.kappa) + pairwise(t.K, fmt) * p + FEW * fmt.eta
+    # the relative factor first: u p would underflow to 0 for a subnormal p and lose the kappa term
+    env = (FEW * fmt.u * (1.0 + t.kappa)) * p + pairwise(t.K, fmt) * p + FEW * fmt.eta
     if standard == "robust":
-        env = env + ROBUST_FEW * p * (t.rowterm + fmt.u * np.abs(t.logp)) + ROBUST_FEW * fmt.tiny
+        env = env + (ROBUST_FEW * (t.rowterm + fmt.u * np.abs(t.logp))) * p + ROBUST_FEW * fmt.tiny
     return {"value": _finish(env).reshape(t.shape)}
 
 

@@ -27,7 +27,7 @@ def test_aliases_and_unknown_names():
 
 
 def test_a_library_that_is_not_installed_is_skipped_with_a_note(monkeypatch):
-    monkeypatch.setitem(adapters.ADAPTERS, "numpy", "verifier.audit.adapters.no_such_module")
+    monkeypatch.setitem(adapters.ADAPTERS, "numpy", ("verifier.audit.adapters.no_such_module",))
     loaded, notes = adapters.load(["numpy", "scipy"])
     assert [a.library for a in loaded] == ["scipy"]
     assert len(notes) == 1 and notes[0].startswith("numpy: skipped, not installed")

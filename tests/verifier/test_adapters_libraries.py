@@ -103,3 +103,43 @@ def test_tensorflow_sigmoid_cross_entropy_with_logits_passes_robust():
     pytest.importorskip("tensorflow")
     fn = _fn("tensorflow_keras", "tf.nn.sigmoid_cross_entropy_with_logits")
     assert _run(fn, "robust", ["correctness.benign", "stability.saturated"]).passed
+
+
+# ---------------------------------------------------------------------------------- the softmax family
+
+
+def test_torch_cross_entropy_passes_robust_and_loses_a_tiny_loss_under_strict():
+    pytest.importorskip("torch")
+    fn = _fn("torch_softmax", "F.cross_entropy")
+    assert _run(fn, "robust", ["correctness.benign"] + TAILS).passed
+    strict = _run(fn, "strict", ["stability.saturated"])
+    assert not strict.passed and "log-sum-not-log1p" in _defects(strict)
+
+
+def test_torch_softmax_passes_both_standards():
+    pytest.importorskip("torch")
+    for standard in ("robust", "strict"):
+        assert _run(_fn("torch_softmax", "torch.softmax"), standard, ["correctness.benign"] + TAILS).passed
+
+
+def test_jax_softmax_without_x64_computes_in_float32():
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    off = _run(_fn("jax_softmax", "jax.nn.softmax", "x64 off"), "robust", ["correctness.benign"])
+    assert not off.passed and _defects(off) == {"float32-default"}
+    assert _run(_fn("jax_softmax", "jax.nn.softmax", "x64 on"), "robust", ["correctness.benign"]).passed
+
+
+def test_keras_categorical_crossentropy_from_probabilities_is_clipped():
+    pytest.importorskip("tensorflow")
+    row = _run(_fn("tensorflow_softmax", "keras.losses.categorical_crossentropy"), "robust", TAILS)
+    assert not row.passed and "keras-bce-epsilon-clip" in _defects(row)
+
+
+def test_sklearn_multinomial_loss_gradient_is_the_multinomial_gradient_and_refuses_one_class():
+    pytest.importorskip("sklearn")
+    fn = _fn("sklearn_softmax", "sklearn LinearModelLoss (multinomial) gradient")
+    row = _run(fn, "robust", ["correctness.benign"])
+    assert row.passed, row.result.failed()[0].message if row.result.failed() else ""
+    shapes = _run(fn, "robust", ["correctness.shapes"])
+    assert not shapes.passed and _defects(shapes) == {"sklearn-one-class"}

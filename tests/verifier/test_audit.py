@@ -6,7 +6,7 @@ import json
 import pytest
 
 from verifier import cli
-from verifier.audit.adapters import scipy_special
+from verifier.audit.adapters import scipy_softmax, scipy_special
 from verifier.audit.run import audit, run_function, to_markdown
 from verifier.report import audit_html
 
@@ -60,6 +60,50 @@ def test_the_residual_sigmoid_minus_y_passes_robust_and_fails_strict_in_the_satu
     assert robust.passed
     assert not strict.passed
     assert [d for d, _, _ in strict.defects] == ["residual-cancellation"]
+
+
+def test_scipy_softmax_and_logsumexp_pass_both_standards():
+    for name in ("scipy.special.softmax", "scipy.special.logsumexp"):
+        for standard in ("robust", "strict"):
+            row = run_function(_function(scipy_softmax, name), "x", "float64", standard, "quick", 0)
+            assert row.passed, (name, standard, [c.message for c in row.result.failed()])
+
+
+def test_scipy_log_softmax_passes_robust_and_fails_strict_with_log_instead_of_log1p():
+    fn = _function(scipy_softmax, "scipy.special.log_softmax")
+    only = ["correctness.benign", "stability.saturated"]
+    assert run_function(fn, "x", "float64", "robust", "quick", 0, only=only).passed
+    strict = run_function(fn, "x", "float64", "strict", "quick", 0, only=["stability.saturated"])
+    assert not strict.passed
+    assert "log-sum-not-log1p" in {d for d, _, _ in strict.defects}
+    assert strict.unexplained() == []
+
+
+def test_the_softmax_residual_passes_robust_and_its_cancellation_is_named_under_strict():
+    fn = _function(scipy_softmax, "softmax(z) - Y gradient")
+    assert run_function(fn, "x", "float64", "robust", "quick", 0, only=["stability.saturated"]).passed
+    strict = run_function(fn, "x", "float64", "strict", "quick", 0, only=["stability.saturated"])
+    assert not strict.passed
+    assert "softmax-residual-cancellation" in {d for d, _, _ in strict.defects}
+
+
+def test_the_log_sum_matcher_reproduces_the_value_before_it_names_the_defect():
+    """A failure that the shifted log(sum) formula does not reproduce is not put on its account."""
+    from verifier.audit import known
+    from verifier.spec.results import CheckResult, Counterexample
+
+    fn = _function(scipy_softmax, "scipy.special.log_softmax")
+
+    def failed(actual: float) -> CheckResult:
+        ce = Counterexample(
+            inputs={"z": [[0.0, -40.0]]},
+            expected={"value": [["-4.248354255291589e-18", "-40.0"]]},
+            actual={"value": [[actual, -40.0]]},
+        )
+        return CheckResult("stability.saturated", "stability", "t", False, "m", 1, ce)
+
+    assert known._log_sum_not_log1p(fn, "float64", failed(0.0))  # what log(1 + e^-40) gives
+    assert known._log_sum_not_log1p(fn, "float64", failed(-1e-17)) is None  # wrong, but not that way
 
 
 @pytest.fixture(scope="module")

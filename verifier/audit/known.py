@@ -20,6 +20,16 @@ from verifier.audit.adapters import LibraryFunction
 from verifier.spec.results import CheckResult
 
 DOC = "docs/library-defects.md"
+# why the softmax family returns 0 for a subnormal truth (the logistic functions: exp overflowing)
+FLUSH_CAUSES = {
+    "softmax": "exp(z - max) underflowed",
+    "softmax-gradient": "p - y or a product with it underflowed",
+    **dict.fromkeys(
+        ("log-softmax", "logsumexp", "softmax-loss", "softmax-cost"), "log(1 + r) rounded the subnormal r away"
+    ),
+    "softmax-loss-from-probs": "-log(p) of a p that rounds to 1",
+}
+SOFTMAX_FAMILY = frozenset(FLUSH_CAUSES)
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ def _sklearn_clip(fn, precision, check):
 
 
 def _keras_clip(fn, precision, check):
-    if fn.library != "tensorflow" or fn.target != "loss":
+    if fn.library != "tensorflow" or fn.target not in ("loss", "softmax-loss-from-probs"):
         return None
     caps = {
         "-log(1e-7)": -math.log(1e-7),
@@ -210,9 +220,10 @@ def _log_one_minus_sigmoid(fn, precision, check):
 
 def _subnormal_flush(fn, precision, check):
     tiny = float(np.finfo(np.dtype(precision)).tiny)
+    cause = FLUSH_CAUSES.get(fn.target, "exp overflowed in 1 / (1 + exp(-z))")
     for a, e in cx.pairs(check):
         if a == 0.0 and 0.0 < abs(e) < 64 * tiny:
-            return f"returned 0 where the exact value {e!r} is subnormal (exp overflowed in 1 / (1 + exp(-z)))"
+            return f"returned 0 where the exact value {e!r} is subnormal ({cause})"
     return None
 
 
@@ -233,6 +244,111 @@ def _nonfinite(fn, precision, check):
     return None
 
 
+def _shifted_log_sum(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(log-softmax, logsumexp) of rows z as (z - M) - log(sum e^(z - M)), in z's dtype: log, not log1p."""
+    with np.errstate(all="ignore"):
+        M = np.max(z, axis=-1, keepdims=True)
+        log_s = np.log(np.sum(np.exp(z - M), axis=-1, keepdims=True))
+        return (z - M) - log_s, (M + log_s)[..., 0]
+
+
+def _log_sum_formula(fn: LibraryFunction, precision: str, inputs: dict) -> list[np.ndarray]:
+    """What the shifted log(sum) formula gives for ``fn``'s target on a counterexample's inputs, in
+    the judged precision (each way a library may assemble it); [] when the inputs are not there."""
+    dtype = np.dtype(precision)
+    try:
+        if fn.target == "softmax-cost":
+            X, W = (np.asarray(inputs[k], dtype=dtype) for k in ("X", "W"))
+            b = np.asarray(inputs.get("b", np.zeros(W.shape[1])), dtype=dtype)
+            z = X @ W + b
+        else:
+            z = np.asarray(inputs["z"], dtype=dtype)
+        logp, lse = _shifted_log_sum(np.atleast_2d(z))
+        if fn.target == "log-softmax":
+            return [logp]
+        if fn.target == "logsumexp":
+            return [lse]
+        y = np.asarray(inputs["yidx"], dtype=np.int64).reshape(-1)
+        rows = np.arange(len(y))
+        losses = [-logp[rows, y], lse - np.atleast_2d(z)[rows, y]]
+    except (KeyError, ValueError, TypeError, IndexError):
+        return []
+    if fn.target == "softmax-cost":
+        return [np.asarray(np.mean(loss)) for loss in losses]
+    return losses
+
+
+def _log_sum_not_log1p(fn, precision, check):
+    if fn.target not in ("log-softmax", "logsumexp", "softmax-loss", "softmax-cost"):
+        return None
+    ce = check.counterexample
+    if ce is None or not ce.inputs:
+        return None
+    tiny = float(np.finfo(np.dtype(precision)).tiny)
+    u = float(np.finfo(np.dtype(precision)).eps) / 2
+    actual = cx.values({"a": next(iter((ce.actual or {}).values()), [])})
+    exact = cx.values({"e": next(iter((ce.expected or {}).values()), [])})
+    for formula in _log_sum_formula(fn, precision, ce.inputs):
+        f = [float(v) for v in np.asarray(formula).reshape(-1)]
+        if len(f) != len(actual) or len(f) != len(exact):
+            continue
+        for a, e, g in zip(actual, exact, f):
+            # a log of 1 + r with r < e - 1: reproduced exactly by the formula, and more than a few ulps off
+            if not (64 * tiny <= abs(e) < 1.0) or not math.isfinite(a) or a != g or abs(a - e) <= 16 * u * abs(e):
+                continue
+            what = "rounds to 0" if a == 0.0 else f"keeps {-math.log2(abs(a - e) / abs(e)):.0f} correct bits"
+            return (
+                f"returned {a!r} where the exact value is {e:.6g}, exactly what (z - max) - log(sum exp(z - max)) "
+                f"gives in {precision}: the log of 1 + r for the small r = {abs(e):.3g} {what}; log1p(r) keeps it"
+            )
+    return None
+
+
+def _softmax_residual(fn, precision, check):
+    if fn.target != "softmax-gradient":
+        return None
+    ce = check.counterexample
+    if ce is None or not ce.inputs:
+        return None
+    dtype = np.dtype(precision)
+    try:
+        X, W = (np.atleast_2d(np.asarray(ce.inputs[k], dtype=dtype)) for k in ("X", "W"))
+        b = np.asarray(ce.inputs.get("b", np.zeros(W.shape[1])), dtype=dtype)
+        y = np.asarray(ce.inputs["yidx"], dtype=np.int64).reshape(-1)
+        with np.errstate(all="ignore"):
+            z = X @ W + b
+            e = np.exp(z - np.max(z, axis=1, keepdims=True))
+            R = e / np.sum(e, axis=1, keepdims=True)
+            R[np.arange(len(y)), y] -= 1
+            m = dtype.type(len(y))
+            formula = {"dj_db": R.sum(axis=0) / m, "dj_dw": X.T @ R / m}
+    except (KeyError, ValueError, TypeError, IndexError):
+        return None
+    for comp, g in formula.items():
+        acts = cx.values({comp: (ce.actual or {}).get(comp, [])})
+        exps = cx.values({comp: (ce.expected or {}).get(comp, [])})
+        for a, ex, gv in zip(acts, exps, np.asarray(g).reshape(-1)):
+            if a == 0.0 and gv == 0.0 and ex != 0.0:
+                return (
+                    f"{comp} is 0 where the exact value is {ex!r}: p - y for the class that leads rounds to 1 - 1, "
+                    "while the exact residual is minus the sum of the other probabilities"
+                )
+    return None
+
+
+def _one_class(fn, precision, check):
+    if fn.library != "sklearn" or fn.target not in SOFTMAX_FAMILY or check.id != "correctness.shapes":
+        return None
+    ce = check.counterexample
+    if ce is None or "raised" not in check.message:
+        return None
+    inputs = ce.inputs or {}
+    rows = np.asarray(inputs.get("z", inputs.get("W", [[0.0, 0.0]])), dtype=np.float64)
+    if rows.ndim < 1 or rows.shape[-1] != 1:
+        return None
+    return "raised for K = 1 class: " + check.message.splitlines()[0].removeprefix("the function ")
+
+
 SKLEARN_CLIP = (
     "https://github.com/scikit-learn/scikit-learn/pull/24354",
     "https://github.com/scikit-learn/scikit-learn/issues/24315",
@@ -249,7 +365,8 @@ DEFECTS: tuple[KnownDefect, ...] = (
     ),
     KnownDefect(
         "keras-bce-epsilon-clip",
-        "Keras binary_crossentropy clips probabilities to [1e-7, 1 - 1e-7]: a per-example loss is capped near 16.12",
+        "Keras binary and categorical cross-entropy from probabilities clip them to [1e-7, 1 - 1e-7]: a "
+        "per-example loss is capped near 16.12 and never below about 1e-7",
         "robust",
         (
             "https://tensorflow.org/api_docs/python/tf/keras/backend/set_epsilon",
@@ -281,6 +398,34 @@ DEFECTS: tuple[KnownDefect, ...] = (
         "robust",
         ("https://github.com/pytorch/pytorch/issues/195529", "https://github.com/pytorch/pytorch/pull/1792"),
         _log_one_plus_tiny,
+    ),
+    KnownDefect(
+        "log-sum-not-log1p",
+        "log-sum-exp as max + log(sum exp(z - max)): when one class leads, the sum is 1 + r with r tiny and "
+        "log(1 + r) rounds r away, so log-softmax, the cross-entropy and logsumexp are 0 (or lose their "
+        "relative accuracy) where the truth is about r",
+        "strict",
+        (
+            "https://github.com/scipy/scipy/issues/19521",
+            "https://github.com/scipy/scipy/issues/18295",
+            "https://github.com/scipy/scipy/pull/21597",
+        ),
+        _log_sum_not_log1p,
+    ),
+    KnownDefect(
+        "softmax-residual-cancellation",
+        "the multinomial gradient's residual p - y cancels for the class that leads: p rounds to 1 once the "
+        "other probabilities sum below u, so dJ/db and dJ/dW are 0 where the truth is minus their sum",
+        "strict",
+        ("https://github.com/pytorch/pytorch/issues/195677",),
+        _softmax_residual,
+    ),
+    KnownDefect(
+        "sklearn-one-class",
+        "sklearn's multinomial loss refuses one class (n_classes=1): its estimators need at least two",
+        "robust",
+        ("https://scikit-learn.org/stable/modules/generated/sklearn.linear_model.LogisticRegression.html",),
+        _one_class,
     ),
     KnownDefect(
         "nonfinite",

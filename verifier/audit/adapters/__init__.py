@@ -1,4 +1,5 @@
-"""Adapters: library functions presented in the ``mls`` calling convention, one module per library.
+"""Adapters: library functions presented in the ``mls`` calling convention, one module per library and
+family (the logistic functions, the softmax family).
 
 Each adapter module defines ``LIBRARY`` (the name a user passes to ``verifier audit``), ``version()``
 (raises ImportError when the library is not installed) and ``functions()``, the list of
@@ -17,14 +18,14 @@ from typing import Any
 
 import numpy as np
 
-ADAPTERS: dict[str, str] = {
-    "numpy": "verifier.audit.adapters.numpy_textbook",
-    "scipy": "verifier.audit.adapters.scipy_special",
-    "sklearn": "verifier.audit.adapters.sklearn_loss",
-    "statsmodels": "verifier.audit.adapters.statsmodels_logit",
-    "torch": "verifier.audit.adapters.torch_nn",
-    "jax": "verifier.audit.adapters.jax_nn",
-    "tensorflow": "verifier.audit.adapters.tensorflow_keras",
+ADAPTERS: dict[str, tuple[str, ...]] = {
+    "numpy": ("verifier.audit.adapters.numpy_textbook",),
+    "scipy": ("verifier.audit.adapters.scipy_special", "verifier.audit.adapters.scipy_softmax"),
+    "sklearn": ("verifier.audit.adapters.sklearn_loss", "verifier.audit.adapters.sklearn_softmax"),
+    "statsmodels": ("verifier.audit.adapters.statsmodels_logit",),
+    "torch": ("verifier.audit.adapters.torch_nn", "verifier.audit.adapters.torch_softmax"),
+    "jax": ("verifier.audit.adapters.jax_nn", "verifier.audit.adapters.jax_softmax"),
+    "tensorflow": ("verifier.audit.adapters.tensorflow_keras", "verifier.audit.adapters.tensorflow_softmax"),
 }
 ALIASES = {"scikit-learn": "sklearn", "pytorch": "torch", "tf": "tensorflow", "keras": "tensorflow"}
 
@@ -78,13 +79,13 @@ def load(names: list[str] | None = None) -> tuple[list[Adapter], list[str]]:
     adapters, notes = [], []
     for key in dict.fromkeys(keys):
         try:
-            module = importlib.import_module(ADAPTERS[key])
-            version = module.version()
-            functions = tuple(module.functions())
+            modules = [importlib.import_module(name) for name in ADAPTERS[key]]
+            version = modules[0].version()
+            functions = tuple(f for module in modules for f in module.functions())
         except ImportError as exc:
             notes.append(f"{key}: skipped, not installed ({exc})")
             continue
-        adapters.append(Adapter(module.LIBRARY, version, functions))
+        adapters.append(Adapter(modules[0].LIBRARY, version, functions))
     return adapters, notes
 
 
@@ -96,6 +97,21 @@ def labels_as(y: Any, like: np.ndarray) -> np.ndarray:
     """Labels (float, int or bool arrays) as floats of ``like``'s dtype, as a library expects them."""
     like = np.asarray(like)
     return np.asarray(y).astype(like.dtype if like.dtype.kind == "f" else np.float64)
+
+
+def one_hot(y: Any, like: np.ndarray) -> np.ndarray:
+    """Class labels (m,) as one-hot rows (m, K) in ``like``'s dtype, K the last axis of ``like``."""
+    like = np.asarray(like)
+    labels = np.asarray(y).astype(np.int64)
+    out = np.zeros((labels.size, like.shape[-1]), dtype=like.dtype)
+    out[np.arange(labels.size), labels] = 1
+    return out
+
+
+def picked(rows: np.ndarray, y: Any) -> np.ndarray:
+    """``rows[i, y_i]`` for each example i: the entry of each row at its class label."""
+    labels = np.asarray(y).astype(np.int64)
+    return np.take_along_axis(np.asarray(rows), labels.reshape(-1, 1), axis=-1).reshape(-1)
 
 
 def mean_gradient(residual: np.ndarray, X: np.ndarray) -> tuple[Any, np.ndarray]:

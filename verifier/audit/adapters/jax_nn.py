@@ -44,7 +44,9 @@ def _x64(flag: bool):
             yield
 
 
-def _run(flag: bool, fn):
+def run_with_x64(flag: bool, fn):
+    """``fn`` as a numpy-in, numpy-out callable that runs with 64-bit types on or off."""
+
     def call(*args):
         import jax.numpy as jnp
 
@@ -112,7 +114,7 @@ def gradient(X, y, w, b):
 
 
 def _built(f: Any, x64: bool, precision: str) -> Any:
-    return _run(x64, f)
+    return run_with_x64(x64, f)
 
 
 def functions() -> list[LibraryFunction]:

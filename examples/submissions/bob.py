@@ -54,3 +54,55 @@ def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
 def predict(X, w, b):
     p = sigmoid(X @ w + b)
     return (p >= 0.5) * 1
+
+
+def my_softmax(z):
+    N = len(z)
+    a = np.zeros(N)
+    ez_sum = 0.
+    for k in range(N):
+        ez_sum += np.exp(z[k])
+    for j in range(N):
+        a[j] = np.exp(z[j]) / ez_sum
+    return a
+
+
+def softmax_loss_naive(W, X, y, reg):
+    loss = 0.0
+    dW = np.zeros(W.shape)
+    num_train = X.shape[0]
+    num_classes = W.shape[1]
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        scores = scores - np.max(scores)
+        sum_exp = 0.
+        for j in range(num_classes):
+            sum_exp += math.exp(scores[j])
+        loss += -scores[y[i]] + math.log(sum_exp)
+        for j in range(num_classes):
+            p_j = math.exp(scores[j]) / sum_exp
+            if j == y[i]:
+                dW[:, j] += (p_j - 1) * X[i]
+            else:
+                dW[:, j] += p_j * X[i]
+    loss = loss / num_train
+    dW = dW / num_train
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    return loss, dW
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    num_train = X.shape[0]
+    num_classes = W.shape[1]
+    scores = X.dot(W)
+    scores = scores - np.max(scores, axis=1, keepdims=True)
+    log_sum = np.log(np.sum(np.exp(scores), axis=1))
+    one_hot = np.zeros((num_train, num_classes))
+    one_hot[np.arange(num_train), y] = 1
+    loss = np.sum(log_sum - np.sum(scores * one_hot, axis=1)) / num_train
+    probs = np.exp(scores - log_sum[:, np.newaxis])
+    dW = X.T.dot(probs - one_hot) / num_train
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    return loss, dW

@@ -22,3 +22,27 @@ def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
 
 def predict(X, w, b):
     return sigmoid(X @ w + b)  # the probabilities, not the labels
+
+
+def softmax_loss_naive(W, X, y, reg):
+    loss, dW = 0.0, np.zeros_like(W)
+    for i in range(X.shape[0]):
+        s = X[i] @ W
+        s = s - s.max()
+        p = np.exp(s) / np.exp(s).sum()
+        loss += np.log(np.exp(s).sum()) - s[y[i]]
+        p[y[i]] -= 1
+        dW += np.outer(X[i], p)
+    loss = loss / X.shape[0] + reg * np.sum(W * W)
+    dW = dW / X.shape[0] + reg * W   # d/dW of reg*W^2
+    return loss, dW
+
+def softmax_loss_vectorized(W, X, y, reg):
+    N = X.shape[0]
+    s = X @ W
+    s -= s.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(s).sum(axis=1))
+    loss = np.mean(lse - s[np.arange(N), y]) + reg * np.sum(W * W)
+    p = np.exp(s - lse[:, None])
+    p[np.arange(N), y] -= 1
+    return loss, X.T @ p / N + reg * W

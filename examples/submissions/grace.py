@@ -33,3 +33,21 @@ def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
 
 def predict(X, w, b):
     return sigmoid(X @ w + b) >= 0.5
+
+
+def my_softmax(z):
+    z = z - np.max(z)
+    return np.exp(z) / np.sum(np.exp(z))
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    N = X.shape[0]
+    scores = X @ W
+    scores = scores - np.max(scores, axis=1, keepdims=True)
+    probs = np.exp(scores) / np.sum(np.exp(scores), axis=1, keepdims=True)
+    correct = np.clip(probs[np.arange(N), y], EPS, 1.0)   # no log(0)
+    loss = -np.mean(np.log(correct)) + reg * np.sum(W * W)
+    dscores = probs.copy()
+    dscores[np.arange(N), y] -= 1
+    dW = X.T @ dscores / N + 2 * reg * W
+    return loss, dW

@@ -35,3 +35,28 @@ def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
 
 def predict(X, w, b):
     return (sigmoid(X @ w + b) >= 0.5).astype(float)
+
+
+def softmax_loss_naive(W, X, y, reg):
+    N, C = X.shape[0], W.shape[1]
+    loss = 0.0
+    dW = np.zeros_like(W)
+    for i in range(N):
+        z = X[i] @ W
+        zmax = np.max(z)
+        lse = zmax + np.log(np.sum(np.exp(z - zmax)))
+        loss += lse - z[y[i]]
+        for c in range(C):
+            dW[:, c] += (np.exp(z[c] - lse) - (c == y[i])) * X[i]
+    return loss / N + reg * np.sum(W ** 2), dW / N + 2 * reg * W
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    N = X.shape[0]
+    z = X @ W
+    # normalize the scores
+    z = z - np.max(z, axis=0)
+    p = np.exp(z) / np.sum(np.exp(z), axis=0)
+    loss = -np.mean(np.log(p[np.arange(N), y])) + reg * np.sum(W ** 2)
+    p[np.arange(N), y] -= 1
+    return loss, X.T @ p / N + 2 * reg * W

@@ -30,3 +30,9 @@ def compute_gradient_logistic_reg(X, y, w, b, lambda_=1):
 
 def predict(X, w, b):
     return np.where(X @ w + b >= 0, 1, 0)
+
+
+def my_softmax(z):
+    z = np.asarray(z, dtype=np.float32)
+    e = np.exp(z - np.max(z))
+    return e / np.sum(e)

@@ -25,7 +25,7 @@ def write(tmp_path, text, name="a.toml"):
     return p
 
 
-@pytest.mark.parametrize("name", ["mls.toml", "theta.toml"])
+@pytest.mark.parametrize("name", ["mls.toml", "theta.toml", "cs231n_softmax.toml", "mls_softmax.toml"])
 def test_bundled_assignments_load_and_their_points_add_up(name):
     a = load_assignment(EXAMPLES / name)
     for task in a.tasks:
@@ -44,6 +44,61 @@ def test_mls_assignment_names_the_lab_functions():
         "predict",
     ]
     assert a.tasks[3].lam > 0 and a.tasks[3].convention == "mls"
+
+
+def test_softmax_assignments_name_the_course_functions():
+    cs = load_assignment(EXAMPLES / "cs231n_softmax.toml")
+    assert [(t.function, t.target, t.convention) for t in cs.tasks] == [
+        ("softmax_loss_naive", "softmax-cost-and-gradient", "cs231n"),
+        ("softmax_loss_vectorized", "softmax-cost-and-gradient", "cs231n"),
+    ]
+    assert all(t.lam > 0 and t.penalty == "lam" for t in cs.tasks)  # reg * sum(W * W)
+    (t,) = load_assignment(EXAMPLES / "mls_softmax.toml").tasks
+    assert (t.function, t.target, t.convention) == ("my_softmax", "softmax", "my_softmax")
+
+
+SOFTMAX_TASK = """
+[assignment]
+seed = 1
+[[task]]
+function = "softmax_loss_vectorized"
+target = "softmax-cost-and-gradient"
+convention = "cs231n"
+lambda = 0.5
+"""
+
+
+@pytest.mark.parametrize(
+    "written, factor",
+    [
+        ("lam", "lam"),
+        ("lam/2", "lam/2"),
+        ("reg*sum(W^2)", "lam"),
+        ("reg * sum(W*W)", "lam"),
+        ("0.5*reg*sum(W^2)", "lam/2"),
+    ],
+)
+def test_penalty_takes_the_course_spellings_the_cli_takes(tmp_path, written, factor):
+    (t,) = load_assignment(write(tmp_path, SOFTMAX_TASK + f'penalty = "{written}"\n')).tasks
+    assert t.penalty == factor
+
+
+def test_a_penalty_spelled_differently_is_the_same_task(tmp_path):
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+    a = load_assignment(write(tmp_path / "a", SOFTMAX_TASK + 'penalty = "lam"\n'))
+    b = load_assignment(write(tmp_path / "b", SOFTMAX_TASK + 'penalty = "reg*sum(W^2)"\n'))
+    assert a.digest() == b.digest()
+
+
+@pytest.mark.parametrize("written", ['"reg*sum(|W|)"', '"lam/m"', "0.5"])
+def test_an_unknown_penalty_is_one_clear_error(tmp_path, written):
+    path = write(tmp_path, SOFTMAX_TASK + f"penalty = {written}\n")
+    with pytest.raises(UsageError) as info:
+        load_assignment(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and "penalty" in message
+    assert "\n" not in message and "lam/(2m)" in message
 
 
 def test_defaults_of_a_minimal_assignment(tmp_path):

@@ -4,7 +4,9 @@ First computes the cost and gradient of the bundled data set exactly and with th
 formulas, at the scale of the data and far in the tail, where the textbook formulas return inf / NaN
 while the exact values stay finite.  Then grades the example class (examples/submissions/, .py and
 .ipynb files, correct, wrong and fragile) with examples/assignments/mls.toml and writes the class
-report to reports/demo/index.html under the current directory.
+report to reports/demo/index.html under the current directory; then grades the same class with the
+bundled softmax assignments (cs231n_softmax.toml, mls_softmax.toml) into reports/demo-cs231n_softmax/
+and reports/demo-mls_softmax/.
 """
 
 from __future__ import annotations
@@ -96,27 +98,52 @@ def examples_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "examples"
 
 
+# The example class is graded on each of these bundled assignments that is present, in this order;
+# the first one's reports go to the demo's report folder, each other's to a folder named after it.
+DEMO_ASSIGNMENTS = ("mls.toml", "cs231n_softmax.toml", "mls_softmax.toml")
+
+
+def demo_report_dir(report_dir: str | os.PathLike, assignment_name: str) -> Path:
+    """Where the demo writes the reports of the bundled assignment ``assignment_name``: ``report_dir``
+    for the first one (mls.toml), ``report_dir``-STEM (reports/demo-cs231n_softmax) for the others."""
+    report = Path(report_dir)
+    if assignment_name == DEMO_ASSIGNMENTS[0]:
+        return report
+    return report.with_name(f"{report.name}-{Path(assignment_name).stem}")
+
+
 def run_demo(
     out: TextIO, report_dir: str | os.PathLike = "reports/demo", jobs: int = 2, progress: TextIO | None = sys.stderr
 ) -> int:
-    """Show the oracle, then grade the example class and write ``report_dir``/index.html."""
+    """Show the oracle, then grade the example class on each bundled assignment (DEMO_ASSIGNMENTS) and
+    write ``report_dir``/index.html (and one folder per further assignment, see ``demo_report_dir``)."""
     from verifier.errors import UsageError
+
+    show_oracle(out)
+    examples = examples_dir()
+    submissions = examples / "submissions"
+    if not (examples / "assignments" / DEMO_ASSIGNMENTS[0]).is_file() or not submissions.is_dir():
+        raise UsageError(
+            f"the example class is not installed (looked in {examples}); run the demo from a source checkout"
+        )
+    for name in DEMO_ASSIGNMENTS:
+        assignment_file = examples / "assignments" / name
+        if assignment_file.is_file():
+            _grade_example_class(out, submissions, assignment_file, demo_report_dir(report_dir, name), jobs, progress)
+    return 0
+
+
+def _grade_example_class(
+    out: TextIO, submissions: Path, assignment_file: Path, report: Path, jobs: int, progress: TextIO | None
+) -> None:
+    """Grade the example class with one assignment and print each student's score."""
     from verifier.grading.assignment import load_assignment
     from verifier.grading.batch import grade_class
     from verifier.report.views import CLASS_REPORTS
 
-    show_oracle(out)
-    examples = examples_dir()
-    assignment_file = examples / "assignments" / "mls.toml"
-    submissions = examples / "submissions"
-    if not assignment_file.is_file() or not submissions.is_dir():
-        raise UsageError(
-            f"the example class is not installed (looked in {examples}); run the demo from a source checkout"
-        )
     assignment = load_assignment(assignment_file)
-    report = Path(report_dir)
     print(
-        f"\nGrading the example class ({submissions}) with {assignment_file.name} "
+        f"\nGrading the example class ({submissions}) with {assignment_file.name}: {assignment.name} "
         f"(profile {assignment.profile}, {jobs} processes)...",
         file=out,
         flush=True,
@@ -136,7 +163,6 @@ def run_demo(
         f"per student: {report / 'submissions'}/NAME/report.html",
         file=out,
     )
-    return 0
 
 
 @dataclass(frozen=True)

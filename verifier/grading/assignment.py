@@ -25,7 +25,7 @@ from verifier.spec.checks import CHECKS, checks_for
 from verifier.spec.conventions import CONVENTIONS, judged_components
 from verifier.spec.envelopes import STANDARDS
 from verifier.spec.formats import FORMATS
-from verifier.spec.forms import PENALTIES, REDUCTIONS
+from verifier.spec.forms import REDUCTIONS, penalty_named
 from verifier.spec.profiles import PROFILES
 from verifier.spec.results import TIERS
 from verifier.spec.targets import TARGETS
@@ -186,6 +186,16 @@ def _check_choice(value: Any, choices, key: str, where: _Where) -> str:
     return value
 
 
+def _check_penalty(value: Any, where: _Where) -> str:
+    """A penalty factor, or a course's spelling of the whole penalty (as ``--penalty`` takes it), as its factor."""
+    if not isinstance(value, str):
+        raise where.error("penalty", f'{value!r} is not a penalty; write e.g. penalty = "lam/(2m)"')
+    try:
+        return penalty_named(value)
+    except ValueError as exc:
+        raise where.error("penalty", str(exc)) from None
+
+
 def _check_number(value: Any, key: str, where: _Where, minimum: float = 0.0, strict: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise where.error(key, f"{value!r} is not a number; write e.g. {key} = 1.0")
@@ -323,7 +333,7 @@ def _parse_call(raw: dict[str, Any], kw: dict[str, Any], where: _Where) -> None:
     if "reduction" in raw:
         kw["reduction"] = _check_choice(raw["reduction"], list(REDUCTIONS), "reduction", where)
     if "penalty" in raw:
-        kw["penalty"] = _check_choice(raw["penalty"], list(PENALTIES), "penalty", where)
+        kw["penalty"] = _check_penalty(raw["penalty"], where)
     if "penalize_intercept" in raw:
         if not isinstance(raw["penalize_intercept"], bool):
             raise where.error("penalize_intercept", "write true or false")

@@ -119,3 +119,11 @@ def test_every_known_defect_has_a_reference_and_a_standard():
     for defect in known.DEFECTS:
         assert defect.standard in ("robust", "strict")
         assert defect.references and all(r.startswith("https://") for r in defect.references)
+
+
+def test_every_known_defect_is_explained_in_the_defects_document():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / known.DOC).read_text()
+    missing = [d.id for d in known.DEFECTS if f"\n### {d.id}\n" not in doc]
+    assert missing == []

@@ -42,7 +42,8 @@ from verifier.diagnosis.evidence import (
     show_number,
     tolerance,
 )
-from verifier.diagnosis.models import Model, as_float
+from verifier.diagnosis.matching import match_models, predict
+from verifier.diagnosis.models import as_float
 from verifier.engine.candidate import Observation
 from verifier.engine.judge import compare
 from verifier.spec.case import Case
@@ -162,76 +163,7 @@ def _general(failing: dict, seen: list[Seen], probe, cfg) -> list[Candidate]:
 
 # --------------------------------------------------------------------------- mistake models
 def _models(failing: dict, seen: list[Seen], probe, cfg) -> list[Candidate]:
-    designed_seen = [s for s in seen if not s.check and s.obs.outputs is not None]
-    if not designed_seen or all(is_right(cfg, s) for s in designed_seen):
-        return []
-    out = []
-    for model in diagnose_models.models_for(cfg.target):
-        hits: list[tuple[Seen, list[str], dict]] = []
-        ok = True
-        for s in designed_seen:
-            pred = _predict(model, cfg, s.case)
-            if pred is None:
-                pred = s.exact
-            good, only = compare_model(cfg, s, pred)
-            if not good:
-                ok = False
-                break
-            if only:
-                hits.append((s, only, pred))
-        if not ok or not hits:
-            continue
-        checks = set()
-        for s in seen:
-            if not s.check or s.obs.outputs is None:
-                continue
-            pred = _predict(model, cfg, s.case) or s.exact
-            good, _ = compare_model(cfg, s, pred)
-            if good:
-                checks.add(s.check)
-        out.append(_model_candidate(model, hits, len(designed_seen), checks, cfg))
-    return out
-
-
-def _predict(model: Model, cfg, case: Case) -> dict[str, np.ndarray] | None:
-    """The model's prediction, or None where it cannot say (an oracle domain error, an overflow)."""
-    try:
-        return model.predict(cfg.target, case)
-    except (ArithmeticError, ValueError, OverflowError):
-        return None
-
-
-def _model_candidate(model: Model, hits, n_designed: int, checks: set[str], cfg) -> Candidate:
-    s, comps, pred = hits[0]
-    comp = comps[0]
-    a = np.asarray(s.obs.outputs[comp], dtype=np.float64).reshape(-1)
-    e = np.asarray(s.exact[comp], dtype=np.float64).reshape(-1)
-    p = np.asarray(pred[comp], dtype=np.float64).reshape(-1)
-    i = int(np.argmax(np.abs(a - e)))
-    shape = np.shape(s.obs.outputs[comp])
-    index = ", ".join(str(int(v)) for v in np.unravel_index(i, shape)) if shape else ""
-    label = comp if a.size == 1 else f"{comp}[{index}]"
-    mistake = MISTAKES[model.id]
-    where = ", ".join(sorted({c for _, cs, _ in hits for c in cs}, key=cfg.target.components.index))
-    message = (
-        f"{mistake.title[0].upper() + mistake.title[1:]} (in {where}): on a test case with {s.label}, "
-        f"{label} is {show_number(a[i])} where the right value is {show_number(e[i])}; {model.variant} gives "
-        f"{show_number(p[i])}, and it matches every one of the {n_designed} test cases."
-    )
-    evidence = {
-        "variant": model.variant,
-        "case": diagnose_cases_plain(s.case),
-        "component": label,
-        "actual": float(a[i]),
-        "expected": float(e[i]),
-        "predicted": float(p[i]),
-        "cases_matched": n_designed,
-    }
-    return Candidate(model.id, 0.95, message, evidence, checks)
-
-
-def diagnose_cases_plain(case: Case) -> dict[str, Any]:
-    return case.plain()
+    return match_models(diagnose_models.models_for(cfg.target), seen, cfg)
 
 
 def _reduced_precision(failing: dict, seen: list[Seen], cfg) -> Candidate | None:
@@ -279,7 +211,7 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
         verdict = compare(target, case, obs.outputs, exact_raw, fmt, cfg.standard)
         passed = verdict.passed
         if not passed and model_obj is not None:
-            pred = _predict(model_obj, cfg, case)
+            pred = predict(model_obj, cfg, case)
             if pred is not None and compare_model(cfg, Seen("", case, obs, expected), pred)[0]:
                 passed = True  # explained by the mistake model already found
         points.append(diagnose_numeric.Point(z, case, obs.outputs, expected, passed, verdict.ulps, truth_finite))

@@ -25,6 +25,7 @@ from verifier.diagnosis import measured as diagnose_measured
 from verifier.diagnosis import models as diagnose_models
 from verifier.diagnosis import numeric as diagnose_numeric
 from verifier.diagnosis import onset as diagnose_onset
+from verifier.diagnosis import softmax_explain
 from verifier.diagnosis.catalog import MISTAKES, ORDER
 from verifier.diagnosis.contract import contract_diagnoses, nondeterministic, setup
 from verifier.diagnosis.evidence import (
@@ -52,6 +53,9 @@ from verifier.spec.results import Diagnosis, Result
 # A failing check's counterexample belongs to a numeric cause when its largest |z| is at least this
 # fraction of where the cause starts on the ladder (rungs are coarse; counterexamples fall between).
 ZMIN_SLACK = 0.9
+# The families with their own probes and mistake models, by ``Target.multiclass`` (the logistic family
+# is ``find`` below).
+FAMILY_FINDERS = {True: softmax_explain.find}
 TAIL_CHECKS = (
     "stability.saturated",
     "stability.overflow",
@@ -84,10 +88,12 @@ def diagnose(result: Result, probe, cfg) -> tuple[Diagnosis, ...]:
         return (failed_setup.to_diagnosis(failing),)
     if probe is None or cfg is None:
         return (_unrecognized(result, []),)
-    if cfg.target.multiclass:  # the catalog's mistake models and probes are those of the logistic family
-        return (_unrecognized(result, []),)
     seen: list[Seen] = []
-    found = find(result, probe, cfg, seen_out=seen)
+    family_find = FAMILY_FINDERS.get(cfg.target.multiclass)
+    if family_find is not None:
+        found = _rank(family_find(result, probe, cfg, seen))
+    else:
+        found = find(result, probe, cfg, seen_out=seen)
     if any(c.checks for c in found):
         found = [c for c in found if c.checks]
     if not found:

@@ -185,9 +185,9 @@ def find(result, probe, cfg, seen_out: list | None = None) -> list[Candidate]:
         stub = constant_output(failing, designed_seen, probe, cfg)
         if stub is not None:
             return found + [stub]
-        models = [
-            _with_transposed_reads(c, seen) for c in match_models(softmax_models.models_for(cfg.target), seen, cfg)
-        ]
+        with np.errstate(all="ignore"):  # models meet the counterexamples' tails too
+            matched = match_models(softmax_models.models_for(cfg.target), seen, cfg)
+        models = [_with_transposed_reads(c, seen) for c in matched]
         found += models
         if not models:
             for measure in (guard_eps, reduced_precision):

@@ -70,9 +70,9 @@ def _wrong_axis(shift_axis: int):
         if case.z is None or np.ndim(case.z) != 2 or "yidx" in target.inputs:
             return None
         z = np.asarray(case.z, dtype=np.float64)
-        shifted = z - z.max(axis=shift_axis, keepdims=True)
-        log_denominator = np.log(np.exp(shifted).sum(axis=0, keepdims=True))
-        logp = shifted - log_denominator
+        with np.errstate(all="ignore"):  # a counterexample's tails may make a column's sum 0 or inf
+            shifted = z - z.max(axis=shift_axis, keepdims=True)
+            logp = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
         reading = AXIS_READINGS.get(target.name)
         if reading is None:  # logsumexp down the examples has K values, not m: no reading of it
             return None

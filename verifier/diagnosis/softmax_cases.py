@@ -80,7 +80,8 @@ def perturbed(case: Case) -> Case:
     """The same shapes and labels with every value changed (logits, or weights and bias; probabilities
     flattened)."""
     if case.W is not None:
-        return case.replace(W=_moved(case.W), b=_moved(case.b))
+        # a model without bias sees b = 0 (its bias is a row of W): keep it so
+        return case.replace(W=_moved(case.W), b=_moved(case.b) if np.any(case.b) else case.b)
     if case.z is not None and case.f is None:
         return case.replace(z=_moved(case.z))
     f = np.asarray(case.f, dtype=np.float64)

@@ -23,6 +23,7 @@ from verifier.diagnosis.evidence import (
     Seen,
     compare_model,
     counterexamples,
+    exact_outputs,
     is_right,
     look,
     observe,
@@ -65,7 +66,7 @@ def constant_output(failing: dict, designed_seen: list[Seen], probe, cfg) -> Can
     if not pairs:
         return None
     s, other = pairs[0]
-    truth_moves = any(not _same(x.exact, _exact(cfg, o)) for x, o in pairs)
+    truth_moves = any(not _same(x.exact, exact_outputs(cfg, o)) for x, o in pairs)
     if not truth_moves:
         return None
     comp = cfg.target.components[0]
@@ -78,12 +79,6 @@ def constant_output(failing: dict, designed_seen: list[Seen], probe, cfg) -> Can
         f"{show_number(e[0])})."
     )
     return Candidate("constant-output", 0.9, message, {"cases": len(pairs), "component": comp}, _value_checks(failing))
-
-
-def _exact(cfg, case: Case) -> dict[str, np.ndarray]:
-    from verifier.diagnosis.models import as_float
-
-    return as_float(cfg.target.exact(case))
 
 
 def _true_class_probability(case: Case) -> np.ndarray | None:

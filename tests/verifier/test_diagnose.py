@@ -8,6 +8,7 @@ diagnosis at all.
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from verifier.spec.targets import get_target
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs" / "diagnoses.md"
 MANIFEST = tomllib.loads((CORPUS / "manifest.toml").read_text())
+SOFTMAX_MANIFEST = tomllib.loads((CORPUS.parent / "corpus_softmax" / "manifest.toml").read_text())
+SOFTMAX_BENCHMARK = CORPUS.parent.parent / "benchmarks" / "softmax_corpus.py"
 POINTWISE = ("sigmoid", "sigmoid-derivative", "loss", "loss-from-logit", "loss-derivative")
 REQUIRED_IDS = (
     "sign-flipped",
@@ -136,7 +139,13 @@ def test_the_catalog_has_the_ids_downstream_tools_rely_on():
 
 
 def test_every_catalog_id_is_the_mistake_of_some_corpus_entry():
+    """Of the logistic corpus, or (through its table of names) of the softmax corpus."""
     named = {e["mistake"] for e in MANIFEST["entry"] if e["mistake"]}
+    spec = importlib.util.spec_from_file_location("softmax_corpus_benchmark", SOFTMAX_BENCHMARK)
+    assert spec is not None and spec.loader is not None
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    named |= {benchmark.DIAGNOSIS_OF[e["mistake"]] for e in SOFTMAX_MANIFEST["entry"] if e["mistake"]}
     assert set(MISTAKES) <= named, sorted(set(MISTAKES) - named)
     assert named <= set(MISTAKES), sorted(named - set(MISTAKES))
 

@@ -1,5 +1,6 @@
-"""The softmax corpus verdicts through the public check path: correct functions pass, wrong and
-fragile ones fail.
+"""The softmax corpus verdicts through the public check path: correct functions pass with no
+diagnosis, wrong and fragile ones fail, and their first diagnosis is the catalog id that
+``DIAGNOSIS_OF`` (benchmarks/softmax_corpus.py) gives for the manifest's mistake.
 
 tests/corpus_softmax/manifest.toml labels each judged function and gives its target, signature and
 penalty (read by ``forms.penalty_named``); ``my_softmax`` takes one example's logits and is judged
@@ -11,6 +12,7 @@ mistakes found on moderate inputs, in the shapes, at 1e12 and in the tails.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tomllib
 from pathlib import Path
@@ -21,6 +23,7 @@ import verifier
 from verifier.spec.forms import penalty_named
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus_softmax"
+BENCHMARK = Path(__file__).resolve().parent.parent.parent / "benchmarks" / "softmax_corpus.py"
 MANIFEST = tomllib.loads((CORPUS / "manifest.toml").read_text())["entry"]
 LAMBDA = 0.7
 PER_ROW = {"my_softmax": "my_softmax"}  # function -> the named signature that calls it once per row
@@ -40,6 +43,17 @@ SUBSET = {
     "fragile_tiny_eps_ce.py::cross_entropy",
     "fragile_cost_gradient_no_shift.py::softmax_gradient",
 }
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("softmax_corpus_benchmark", BENCHMARK)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+DIAGNOSIS_OF: dict[str, str] = _benchmark().DIAGNOSIS_OF
 
 
 def _functions(subset: bool = False):
@@ -67,13 +81,25 @@ def _why(result) -> str:
     return "\n".join(f"{c.id}: {c.message}" for c in result.failed())
 
 
-def _assert_verdict(result, kind: str) -> None:
+def _assert_verdict(result, kind: str, mistake: str) -> None:
     if kind == "correct":
         assert result.passed, _why(result)
         assert result.diagnoses == ()
     else:
         assert not result.passed
         assert result.diagnoses, "a failing result carries a diagnosis"
+        first = result.diagnoses[0]
+        assert first.id == DIAGNOSIS_OF[mistake], [(d.id, d.message) for d in result.diagnoses]
+        assert first.checks and set(first.checks) <= {c.id for c in result.failed()}
+        assert first.confidence > 0 and first.message and first.hint
+
+
+def test_every_manifest_mistake_maps_to_a_catalog_id():
+    from verifier.diagnosis.catalog import MISTAKES
+
+    named = {e["mistake"] for e in MANIFEST if e["mistake"]}
+    assert named == set(DIAGNOSIS_OF)
+    assert set(DIAGNOSIS_OF.values()) <= set(MISTAKES)
 
 
 def test_the_subset_covers_every_target_and_kind():
@@ -85,10 +111,10 @@ def test_the_subset_covers_every_target_and_kind():
 
 @pytest.mark.parametrize("entry, function, target, signature, kind", _functions(subset=True))
 def test_subset_verdicts(entry, function, target, signature, kind):
-    _assert_verdict(_check(entry, function, target, signature, PROFILE), kind)
+    _assert_verdict(_check(entry, function, target, signature, PROFILE), kind, entry["mistake"])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("entry, function, target, signature, kind", _functions())
 def test_every_corpus_function_under_thorough(entry, function, target, signature, kind):
-    _assert_verdict(_check(entry, function, target, signature, "thorough"), kind)
+    _assert_verdict(_check(entry, function, target, signature, "thorough"), kind, entry["mistake"])

@@ -214,6 +214,39 @@ CATALOG: tuple[Mistake, ...] = (
         "The log of the predicted probability goes with y, the log of its complement with 1 - y.",
     ),
     _M(
+        "wrong-axis",
+        "model",
+        "normalized over the wrong axis",
+        "The maximum or the sum of the exponentials is taken down the examples (axis 0) instead of along "
+        "each row of logits, so the columns, not the rows, are normalized.",
+        "Each example's probabilities come from its own row: reduce along the last axis and keep its "
+        "dimension so the result broadcasts against the row.",
+    ),
+    _M(
+        "index-vs-onehot",
+        "model",
+        "class labels used as one-hot vectors (or the reverse)",
+        "The label's number is used where its one-hot vector belongs: the loss weights every log p_k by "
+        "the label, or the gradient subtracts the label from every class instead of 1 at the true class.",
+        "A class label y selects one column: pick p[i, y[i]] for the loss and subtract 1 only there for the "
+        "gradient (or build the one-hot matrix first).",
+    ),
+    _M(
+        "label-off-by-one",
+        "model",
+        "class labels shifted by one",
+        "The true class is read at y - 1 (classes counted from 1) or y + 1, so the loss and gradient use "
+        "the neighbouring class.",
+        "Class labels count from 0 in numpy: index the column y itself.",
+    ),
+    _M(
+        "transposed",
+        "model",
+        "the weight gradient transposed",
+        "dW is computed as (P - Y)^T X, one row per class, instead of X^T (P - Y), one column per class like W.",
+        "dW must have the shape of W (n, K): put the features first in the product.",
+    ),
+    _M(
         "log-base",
         "model",
         "logarithm in another base",
@@ -300,17 +333,19 @@ CATALOG: tuple[Mistake, ...] = (
         "exp overflows in the tails",
         "exp of a large argument overflows to inf beyond |z| = 709.78 (float64), and inf/inf or inf - inf "
         "gives NaN (or a wrong 0).",
-        "Never exponentiate a large positive number: branch on the sign of z, or use a library function "
-        "written for this (logaddexp, expit, log_expit).",
+        "Never exponentiate a large positive number: branch on the sign of z, subtract a row's maximum "
+        "before exp (softmax, logsumexp), or use a library function written for this (logaddexp, expit, "
+        "log_expit, logsumexp).",
     ),
     _M(
         "log-of-zero",
         "numeric",
         "log(0) once sigma rounds to 1",
         "sigma(z) rounds to exactly 1 beyond z = 36.7 (and to 0 far below), so log(1 - f) or log(f) is "
-        "log(0) = -inf, and 0 * -inf is NaN.",
-        "Compute the loss from the logit z directly (log(1 + e^z) written without overflow), not from the "
-        "rounded probability.",
+        "log(0) = -inf, and 0 * -inf is NaN; likewise the log of a softmax probability that underflows to 0 "
+        "(log of softmax instead of log-softmax).",
+        "Compute the loss from the logit z directly (log(1 + e^z) written without overflow; z - logsumexp(z) "
+        "for a log-probability), not from the rounded probability.",
     ),
     _M(
         "clipping",

@@ -25,6 +25,7 @@ from verifier.diagnosis import measured as diagnose_measured
 from verifier.diagnosis import models as diagnose_models
 from verifier.diagnosis import numeric as diagnose_numeric
 from verifier.diagnosis import onset as diagnose_onset
+from verifier.diagnosis import softmax_explain
 from verifier.diagnosis.catalog import MISTAKES, ORDER
 from verifier.diagnosis.contract import contract_diagnoses, nondeterministic, setup
 from verifier.diagnosis.evidence import (
@@ -42,7 +43,8 @@ from verifier.diagnosis.evidence import (
     show_number,
     tolerance,
 )
-from verifier.diagnosis.models import Model, as_float
+from verifier.diagnosis.matching import match_models, predict
+from verifier.diagnosis.models import as_float
 from verifier.engine.candidate import Observation
 from verifier.engine.judge import compare
 from verifier.spec.case import Case
@@ -51,6 +53,9 @@ from verifier.spec.results import Diagnosis, Result
 # A failing check's counterexample belongs to a numeric cause when its largest |z| is at least this
 # fraction of where the cause starts on the ladder (rungs are coarse; counterexamples fall between).
 ZMIN_SLACK = 0.9
+# The families with their own probes and mistake models, by ``Target.multiclass`` (the logistic family
+# is ``find`` below).
+FAMILY_FINDERS = {True: softmax_explain.find}
 TAIL_CHECKS = (
     "stability.saturated",
     "stability.overflow",
@@ -83,10 +88,12 @@ def diagnose(result: Result, probe, cfg) -> tuple[Diagnosis, ...]:
         return (failed_setup.to_diagnosis(failing),)
     if probe is None or cfg is None:
         return (_unrecognized(result, []),)
-    if cfg.target.multiclass:  # the catalog's mistake models and probes are those of the logistic family
-        return (_unrecognized(result, []),)
     seen: list[Seen] = []
-    found = find(result, probe, cfg, seen_out=seen)
+    family_find = FAMILY_FINDERS.get(cfg.target.multiclass)
+    if family_find is not None:
+        found = _rank(family_find(result, probe, cfg, seen))
+    else:
+        found = find(result, probe, cfg, seen_out=seen)
     if any(c.checks for c in found):
         found = [c for c in found if c.checks]
     if not found:
@@ -162,76 +169,7 @@ def _general(failing: dict, seen: list[Seen], probe, cfg) -> list[Candidate]:
 
 # --------------------------------------------------------------------------- mistake models
 def _models(failing: dict, seen: list[Seen], probe, cfg) -> list[Candidate]:
-    designed_seen = [s for s in seen if not s.check and s.obs.outputs is not None]
-    if not designed_seen or all(is_right(cfg, s) for s in designed_seen):
-        return []
-    out = []
-    for model in diagnose_models.models_for(cfg.target):
-        hits: list[tuple[Seen, list[str], dict]] = []
-        ok = True
-        for s in designed_seen:
-            pred = _predict(model, cfg, s.case)
-            if pred is None:
-                pred = s.exact
-            good, only = compare_model(cfg, s, pred)
-            if not good:
-                ok = False
-                break
-            if only:
-                hits.append((s, only, pred))
-        if not ok or not hits:
-            continue
-        checks = set()
-        for s in seen:
-            if not s.check or s.obs.outputs is None:
-                continue
-            pred = _predict(model, cfg, s.case) or s.exact
-            good, _ = compare_model(cfg, s, pred)
-            if good:
-                checks.add(s.check)
-        out.append(_model_candidate(model, hits, len(designed_seen), checks, cfg))
-    return out
-
-
-def _predict(model: Model, cfg, case: Case) -> dict[str, np.ndarray] | None:
-    """The model's prediction, or None where it cannot say (an oracle domain error, an overflow)."""
-    try:
-        return model.predict(cfg.target, case)
-    except (ArithmeticError, ValueError, OverflowError):
-        return None
-
-
-def _model_candidate(model: Model, hits, n_designed: int, checks: set[str], cfg) -> Candidate:
-    s, comps, pred = hits[0]
-    comp = comps[0]
-    a = np.asarray(s.obs.outputs[comp], dtype=np.float64).reshape(-1)
-    e = np.asarray(s.exact[comp], dtype=np.float64).reshape(-1)
-    p = np.asarray(pred[comp], dtype=np.float64).reshape(-1)
-    i = int(np.argmax(np.abs(a - e)))
-    shape = np.shape(s.obs.outputs[comp])
-    index = ", ".join(str(int(v)) for v in np.unravel_index(i, shape)) if shape else ""
-    label = comp if a.size == 1 else f"{comp}[{index}]"
-    mistake = MISTAKES[model.id]
-    where = ", ".join(sorted({c for _, cs, _ in hits for c in cs}, key=cfg.target.components.index))
-    message = (
-        f"{mistake.title[0].upper() + mistake.title[1:]} (in {where}): on a test case with {s.label}, "
-        f"{label} is {show_number(a[i])} where the right value is {show_number(e[i])}; {model.variant} gives "
-        f"{show_number(p[i])}, and it matches every one of the {n_designed} test cases."
-    )
-    evidence = {
-        "variant": model.variant,
-        "case": diagnose_cases_plain(s.case),
-        "component": label,
-        "actual": float(a[i]),
-        "expected": float(e[i]),
-        "predicted": float(p[i]),
-        "cases_matched": n_designed,
-    }
-    return Candidate(model.id, 0.95, message, evidence, checks)
-
-
-def diagnose_cases_plain(case: Case) -> dict[str, Any]:
-    return case.plain()
+    return match_models(diagnose_models.models_for(cfg.target), seen, cfg)
 
 
 def _reduced_precision(failing: dict, seen: list[Seen], cfg) -> Candidate | None:
@@ -279,7 +217,7 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
         verdict = compare(target, case, obs.outputs, exact_raw, fmt, cfg.standard)
         passed = verdict.passed
         if not passed and model_obj is not None:
-            pred = _predict(model_obj, cfg, case)
+            pred = predict(model_obj, cfg, case)
             if pred is not None and compare_model(cfg, Seen("", case, obs, expected), pred)[0]:
                 passed = True  # explained by the mistake model already found
         points.append(diagnose_numeric.Point(z, case, obs.outputs, expected, passed, verdict.ulps, truth_finite))

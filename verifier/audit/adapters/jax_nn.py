@@ -126,18 +126,15 @@ def functions() -> list[LibraryFunction]:
         ("mean optax.sigmoid_binary_cross_entropy", "cost", cost, "mean of sigmoid_binary_cross_entropy(Xw + b, y)"),
         ("jax.grad of the mean optax loss", "gradient", gradient, "jax.grad of the mean loss with respect to (w, b)"),
     ]
+    return x64_variants(table)
+
+
+def x64_variants(table: list[tuple[str, str, Any, str]]) -> list[LibraryFunction]:
+    """Each (name, target, function, how) of ``table`` with 64-bit types on (judged in float64 and
+    float32) and off (JAX's default; judged in float64 only)."""
     out = []
     for flag, variant, precisions in ((True, "x64 on", ("float64", "float32")), (False, "x64 off", ("float64",))):
         for name, target, fn, how in table:
-            out.append(
-                LibraryFunction(
-                    LIBRARY,
-                    name,
-                    target,
-                    functools.partial(_built, fn, flag),
-                    how,
-                    variant,
-                    precisions=precisions,
-                )
-            )
+            built = functools.partial(_built, fn, flag)
+            out.append(LibraryFunction(LIBRARY, name, target, built, how, variant, precisions=precisions))
     return out

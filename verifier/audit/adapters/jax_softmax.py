@@ -13,20 +13,10 @@ in float64 only).
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
 from verifier.audit.adapters import LibraryFunction
-from verifier.audit.adapters.jax_nn import run_with_x64
+from verifier.audit.adapters.jax_nn import LIBRARY, version, x64_variants
 
-LIBRARY = "jax"
-
-
-def version() -> str:
-    import jax
-    import optax
-
-    return f"{jax.__version__} (optax {optax.__version__})"
+__all__ = ["LIBRARY", "functions", "version"]
 
 
 def softmax(z):
@@ -80,10 +70,6 @@ def gradient(X, y, W, b):
     return db, dW
 
 
-def _built(f: Any, x64: bool, precision: str) -> Any:
-    return run_with_x64(x64, f)
-
-
 def functions() -> list[LibraryFunction]:
     table = [
         ("jax.nn.softmax", "softmax", softmax, "jax.nn.softmax(z, axis=-1)"),
@@ -104,12 +90,4 @@ def functions() -> list[LibraryFunction]:
         ),
         ("jax.grad of the mean optax cross-entropy", "softmax-gradient", gradient, "jax.grad with respect to (W, b)"),
     ]
-    out = []
-    for flag, variant, precisions in ((True, "x64 on", ("float64", "float32")), (False, "x64 off", ("float64",))):
-        for name, target, fn, how in table:
-            out.append(
-                LibraryFunction(
-                    LIBRARY, name, target, functools.partial(_built, fn, flag), how, variant, precisions=precisions
-                )
-            )
-    return out
+    return x64_variants(table)

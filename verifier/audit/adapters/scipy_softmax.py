@@ -14,32 +14,21 @@ from __future__ import annotations
 import numpy as np
 
 from verifier.audit.adapters import LibraryFunction, one_hot, picked
+from verifier.audit.adapters.scipy_special import LIBRARY, special_module, version
 
-LIBRARY = "scipy"
-
-
-def version() -> str:
-    import scipy
-
-    return scipy.__version__
-
-
-def _special():
-    from scipy import special
-
-    return special
+__all__ = ["LIBRARY", "functions", "version"]
 
 
 def softmax(z):
-    return _special().softmax(z, axis=-1)
+    return special_module().softmax(z, axis=-1)
 
 
 def log_softmax(z):
-    return _special().log_softmax(z, axis=-1)
+    return special_module().log_softmax(z, axis=-1)
 
 
 def logsumexp(z):
-    return _special().logsumexp(z, axis=-1)
+    return special_module().logsumexp(z, axis=-1)
 
 
 def cross_entropy(z, y):

@@ -20,24 +20,24 @@ def version() -> str:
     return scipy.__version__
 
 
-def _special():
+def special_module():
     from scipy import special
 
     return special
 
 
 def expit(z):
-    return _special().expit(z)
+    return special_module().expit(z)
 
 
 def log_expit_loss(z, y):
-    sp = _special()
+    sp = special_module()
     y = labels_as(y, z)
     return -(y * sp.log_expit(z) + (1 - y) * sp.log_expit(-z))
 
 
 def xlogy_loss(f, y):
-    sp = _special()
+    sp = special_module()
     y = labels_as(y, f)
     return -(sp.xlogy(y, f) + sp.xlog1py(1 - y, -f))
 

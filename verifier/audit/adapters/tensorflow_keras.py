@@ -25,24 +25,24 @@ def version() -> str:
     return tf.__version__
 
 
-def _tf():
+def tf_module():
     import tensorflow as tf
 
     return tf
 
 
 def sigmoid(z):
-    tf = _tf()
+    tf = tf_module()
     return tf.math.sigmoid(tf.constant(z)).numpy()
 
 
 def sigmoid_cross_entropy_with_logits(z, y):
-    tf = _tf()
+    tf = tf_module()
     return tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(labels_as(y, z)), logits=tf.constant(z)).numpy()
 
 
 def _keras_bce(p, y, from_logits: bool):
-    tf = _tf()
+    tf = tf_module()
     p = np.asarray(p)
     out = tf.keras.losses.binary_crossentropy(
         tf.constant(labels_as(y, p).reshape(-1, 1)), tf.constant(p.reshape(-1, 1)), from_logits=from_logits

@@ -14,65 +14,51 @@ softmax cross-entropy, keras categorical and sparse categorical cross-entropy, G
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from verifier.audit.adapters import LibraryFunction, one_hot
+from verifier.audit.adapters.tensorflow_keras import LIBRARY, tf_module, version
 
-LIBRARY = "tensorflow"
-
-
-def version() -> str:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
-
-    return tf.__version__
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
+__all__ = ["LIBRARY", "functions", "version"]
 
 
 def _labels(y):
-    return _tf().constant(np.asarray(y).astype(np.int64))
+    return tf_module().constant(np.asarray(y).astype(np.int64))
 
 
 def softmax(z):
-    tf = _tf()
+    tf = tf_module()
     return tf.nn.softmax(tf.constant(z), axis=-1).numpy()
 
 
 def log_softmax(z):
-    tf = _tf()
+    tf = tf_module()
     return tf.nn.log_softmax(tf.constant(z), axis=-1).numpy()
 
 
 def logsumexp(z):
-    tf = _tf()
+    tf = tf_module()
     return tf.math.reduce_logsumexp(tf.constant(z), axis=-1).numpy()
 
 
 def sparse_softmax_cross_entropy(z, y):
-    tf = _tf()
+    tf = tf_module()
     return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=_labels(y), logits=tf.constant(z)).numpy()
 
 
 def sparse_categorical_crossentropy(z, y):
-    tf = _tf()
+    tf = tf_module()
     return np.asarray(tf.keras.losses.sparse_categorical_crossentropy(_labels(y), tf.constant(z), from_logits=True))
 
 
 def categorical_crossentropy_from_logits(z, y):
-    tf = _tf()
+    tf = tf_module()
     z = np.asarray(z)
     return np.asarray(tf.keras.losses.categorical_crossentropy(one_hot(y, z), tf.constant(z), from_logits=True))
 
 
 def categorical_crossentropy(p, y):
-    tf = _tf()
+    tf = tf_module()
     p = np.asarray(p)
     return np.asarray(tf.keras.losses.categorical_crossentropy(one_hot(y, p), tf.constant(p)))
 
@@ -83,12 +69,12 @@ def _mean_loss(tf, X, y, W, b):
 
 
 def cost(X, y, W, b):
-    tf = _tf()
+    tf = tf_module()
     return _mean_loss(tf, X, y, tf.constant(W), tf.constant(np.asarray(b, dtype=np.asarray(W).dtype))).numpy()
 
 
 def gradient(X, y, W, b):
-    tf = _tf()
+    tf = tf_module()
     Wv = tf.Variable(W)
     bv = tf.Variable(np.asarray(b, dtype=np.asarray(W).dtype))
     with tf.GradientTape() as tape:

@@ -23,7 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from verifier.engine.softmax_strategies import CANCELLING_FEATURE, PROBLEM_LARGE_MAX, rounded_softmax, thresholds
+from verifier.engine.softmax_strategies import (
+    CANCELLING_FEATURE,
+    PROBLEM_LARGE_MAX,
+    problem_case,
+    rounded_softmax,
+    thresholds,
+)
 from verifier.spec.case import Case
 from verifier.spec.formats import Format
 from verifier.spec.target import Target
@@ -107,14 +113,7 @@ def _problem_case(z_row: np.ndarray, yidx: np.ndarray, lam: float, fmt: Format, 
     X = np.tile(np.array([[0.25, 0.5]]), (m, 1))
     w0 = np.resize(np.array([0.5, -0.25, 0.75, -1.0]), K)
     W = np.vstack([w0, -0.5 * w0])
-    return Case(
-        X=X.astype(fmt.dtype),
-        yidx=yidx,
-        W=W.astype(fmt.dtype),
-        b=np.asarray(z_row, dtype=fmt.dtype),
-        lam=float(lam),
-        y_encoding=encoding,
-    )
+    return problem_case(X, yidx, W, z_row, lam, fmt, encoding)
 
 
 def _benign_problem(m: int, n: int, K: int, lam: float, fmt: Format, seed: int, encoding: str = "float") -> Case:
@@ -126,27 +125,14 @@ def _benign_problem(m: int, n: int, K: int, lam: float, fmt: Format, seed: int, 
         W = np.round(W * (3.0 / top) * 64) / 64
     b = np.round(rng.uniform(-0.5, 0.5, K) * 64) / 64
     yidx = (np.arange(m) % K).astype(np.int64)
-    return Case(
-        X=X.astype(fmt.dtype),
-        yidx=yidx,
-        W=W.astype(fmt.dtype),
-        b=b.astype(fmt.dtype),
-        lam=float(lam),
-        y_encoding=encoding,
-    )
+    return problem_case(X, yidx, W, b, lam, fmt, encoding)
 
 
 def _cancelling_problem(lam: float, fmt: Format) -> Case:
     big = CANCELLING_FEATURE[fmt.name]
     X = np.array([[big, -big + 0.5, 0.25], [-3 * big, 3 * big - 0.25, -0.5], [7 * big, -7 * big, 1.0]])
     W = np.array([[0.5, -0.25, 0.125], [0.5, -0.25, 0.125], [-0.75, 0.5, 0.25]])
-    return Case(
-        X=X.astype(fmt.dtype),
-        yidx=np.array([0, 2, 1]),
-        W=W.astype(fmt.dtype),
-        b=np.array([0.125, 0.0, -0.25], dtype=fmt.dtype),
-        lam=float(lam),
-    )
+    return problem_case(X, np.array([0, 2, 1]), W, np.array([0.125, 0.0, -0.25]), lam, fmt)
 
 
 def hard_cases(target: Target, region: str, fmt: Format, lam: float, encodings: tuple[str, ...]) -> list[Case]:

@@ -77,8 +77,10 @@ def logit_rows(draw, region: str, m: int, K: int, fmt: Format, large_max: float 
         for i in range(m):
             if tie == "all":
                 rows[i] = rows[i, 0]
-            elif K > 1:
-                rows[i, draw(st.integers(0, K - 1))] = np.max(rows[i])
+            elif K > 1:  # another class than the leading one takes its value
+                lead = int(np.argmax(rows[i]))
+                other = draw(st.integers(0, K - 2))
+                rows[i, other + (other >= lead)] = rows[i, lead]
     elif region == "saturated":  # one class leads by a large gap
         rows = np.empty((m, K))
         for i in range(m):
@@ -110,7 +112,8 @@ def logit_rows(draw, region: str, m: int, K: int, fmt: Format, large_max: float 
     elif region == "cancellation":  # ties and near-ties of large logits
         rows = np.empty((m, K))
         for i in range(m):
-            c = fmt.dtype.type(_signed(draw, draw(_floats(1e3, big, fmt))))
+            # from just above 1e3, so that three ulps either way stay large
+            c = fmt.dtype.type(_signed(draw, draw(_floats(1.001e3, big, fmt))))
             steps = draw(st.lists(st.integers(-3, 3), min_size=K, max_size=K))
             row = []
             for s in steps:
@@ -214,10 +217,12 @@ def problem_cases(draw, region: str, fmt: Format, lam: float = 0.0, encodings: t
             W *= BENIGN / top
             b *= BENIGN / top
     else:
+        # each example's scores stay within 1/2 of their mean over the examples, so no gap between two
+        # classes moves by more than 1 from the region's row of logits (the centre below)
         base = X @ W
-        spread = float(np.max(np.abs(base))) if m else 0.0
-        if spread > 1.0:
-            W /= spread
+        spread = float(np.max(np.abs(base - np.mean(base, axis=0)))) if m else 0.0
+        if spread > 0.5:
+            W *= 0.5 / spread
         center = draw(logit_rows(region, 1, K, fmt, PROBLEM_LARGE_MAX[fmt.name]))[0]
         b = center - np.mean(X @ W, axis=0)
     W = W.astype(fmt.dtype).astype(np.float64)
@@ -226,11 +231,16 @@ def problem_cases(draw, region: str, fmt: Format, lam: float = 0.0, encodings: t
     encoding = (
         draw(st.sampled_from([e for e in encodings if e != "bool"] or ["float"])) if region == "labels" else "float"
     )
+    return problem_case(X, yidx, W, b, lam, fmt, encoding)
+
+
+def problem_case(X: Any, yidx: Any, W: Any, b: Any, lam: float, fmt: Format, encoding: str = "float") -> Case:
+    """A multinomial problem's Case with X, W and b in the judged format."""
     return Case(
-        X=X.astype(fmt.dtype),
-        yidx=yidx,
-        W=W.astype(fmt.dtype),
-        b=b.astype(fmt.dtype),
+        X=np.asarray(X).astype(fmt.dtype),
+        yidx=np.asarray(yidx),
+        W=np.asarray(W).astype(fmt.dtype),
+        b=np.asarray(b).astype(fmt.dtype),
         lam=float(lam),
         y_encoding=encoding,
     )

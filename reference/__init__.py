@@ -5,7 +5,8 @@ Scalar maths (``sigmoid``, ``loss``, ...), problem maths (``cost``, ``gradient``
 ``ulp_distance``, ...) and the float thresholds of the logistic functions.  Results are mpmath
 mpf values accurate to ``prec`` bits (128 by default), far beyond float64.
 The softmax family (``softmax``, ``log_softmax``, ``logsumexp``, ``softmax_cross_entropy``,
-``softmax_cost``, ``softmax_gradient``, ...) and its thresholds (``softmax_thresholds``) likewise.
+``smoothed_cross_entropy``, ``softmax_cost``, ``softmax_gradient``, ...) and its thresholds
+(``softmax_thresholds``) likewise.
 """
 
 from .measures import abs_error, bits_of_error, rel_error, round_to_format, ulp, ulp_distance
@@ -15,6 +16,7 @@ from .multiclass import (
     cross_entropy,
     log_softmax,
     logsumexp,
+    smoothed_cross_entropy,
     softmax,
     softmax_cost,
     softmax_cross_entropy,
@@ -66,6 +68,7 @@ __all__ = [
     "log_softmax",
     "logsumexp",
     "softmax_cross_entropy",
+    "smoothed_cross_entropy",
     "cross_entropy",
     "SoftmaxGradient",
     "softmax_logits",

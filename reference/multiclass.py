@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, cast
 
 import gmpy2
@@ -29,7 +30,7 @@ from ._batch import _ctx
 from ._dyadic import from_array
 from ._inputs import _array
 from ._softmax_certify import gradient_zeros, hvp_zeros
-from ._softmax_inputs import PENALTIES, SoftmaxProblem, direction, labels, logit_rows, problem
+from ._softmax_inputs import PENALTIES, Labels, SoftmaxProblem, direction, labels, logit_rows, problem
 from ._softmax_inputs import logits as _logits
 from ._types import Exact, RawMpf
 from .precision import GUARD_BITS, MAX_PREC, check_prec
@@ -42,6 +43,7 @@ __all__ = [
     "log_softmax",
     "logsumexp",
     "softmax_cross_entropy",
+    "smoothed_cross_entropy",
     "cross_entropy",
     "softmax_logits",
     "softmax_cost",
@@ -262,7 +264,50 @@ def softmax_cross_entropy(z: ArrayLike, y: ArrayLike, *, prec: int | None = None
     wp = check_prec(prec) + GUARD_BITS
     rows, single = _example_rows(z, "z")
     m, K = rows.shape
+    out = _cross_entropy_rows(rows, _example_labels(y, m, K, single), wp)
+    return cast(Exact, out[0]) if single else out
+
+
+def smoothed_cross_entropy(
+    z: ArrayLike, y: ArrayLike, eps: float, *, prec: int | None = None
+) -> Exact | NDArray[np.object_]:
+    """Per-example cross-entropy from logits against label-smoothed targets q = (1 - eps) y + eps / K
+    (Szegedy et al. 2016; PyTorch's ``label_smoothing``, Keras' and optax's), within relative 2**-prec.
+
+    z and y as for ``softmax_cross_entropy``; eps a float in [0, 1].  K q = K (1 - eps) y + eps is
+    dyadic, so the cross-entropy against K q is computed exactly as ``softmax_cross_entropy`` computes it
+    (non-negative terms) and divided by K.  eps = 0 is ``softmax_cross_entropy``; eps = 1 is the
+    cross-entropy against the uniform distribution, logsumexp(z) - mean(z).
+    """
+    wp = check_prec(prec) + GUARD_BITS
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating, np.integer)):
+        raise TypeError(f"eps={eps!r} must be a float in [0, 1]")
+    if not 0.0 <= float(eps) <= 1.0:
+        raise ValueError(f"eps={eps!r} is outside [0, 1]; label smoothing takes a weight in [0, 1]")
+    rows, single = _example_rows(z, "z")
+    m, K = rows.shape
     Y = _example_labels(y, m, K, single)
+    if eps == 0:
+        out = _cross_entropy_rows(rows, Y, wp)
+        return cast(Exact, out[0]) if single else out
+    e = Fraction(float(eps))
+    weights = [[K * (1 - e) * Fraction(v) * Fraction(2) ** Y.exp + e for v in row] for row in Y.rows()]
+    scale = max([w.denominator for row in weights for w in row], default=1)  # a power of 2
+    ints = np.empty((m, K), dtype=object)
+    for i, row in enumerate(weights):
+        ints[i] = [int(w * scale) for w in row]
+    smoothed = Labels(ints, -(scale.bit_length() - 1), [int(sum(row)) for row in ints.tolist()])
+    out = _cross_entropy_rows(rows, smoothed, wp)
+    with mpmath.workprec(wp):
+        for i, v in enumerate(out):
+            if v != 0 and not mpmath.isinf(v):
+                out[i] = v / K
+    return cast(Exact, out[0]) if single else out
+
+
+def _cross_entropy_rows(rows: NDArray[np.float64], Y: Labels, wp: int) -> NDArray[np.object_]:
+    """-sum_k y_k log softmax(z)_k of each row for exact label rows Y, at working precision wp."""
+    m, K = rows.shape
     Yrows = Y.rows()
     out = np.full(m, _ZERO, dtype=object)
     R = _sort_rows(rows)
@@ -284,7 +329,7 @@ def softmax_cross_entropy(z: ArrayLike, y: ArrayLike, *, prec: int | None = None
 
     for i, raw in zip(work, SK.by_row(D, R.ez, wp, kernel, Ysub, sums)):
         out[i] = _mpf(raw)
-    return cast(Exact, out[0]) if single else out
+    return out
 
 
 def cross_entropy(p: ArrayLike, y: ArrayLike, *, prec: int | None = None) -> Exact | NDArray[np.object_]:

@@ -489,6 +489,54 @@ def test_cross_entropy_agrees_with_the_textbook_formula(z, seed):
             assert got[i] == truth if not p[i, y[i]] or p[i, y[i]] == 1 else close(got[i], truth)
 
 
+@given(
+    logit_rows(values=st.one_of(st.floats(-300, 300), st.sampled_from([5e-324, -745.5, 709.8]))),
+    st.integers(0, 2**32),
+    st.one_of(st.sampled_from([0.0, 0.1, 1.0, 5e-324, 1 - 2**-53]), st.floats(0.0, 1.0)),
+)
+def test_smoothed_cross_entropy_agrees_with_the_textbook_formula(z, seed, eps):
+    """-sum_k q_k log softmax(z)_k with q = (1 - eps) one_hot(y) + eps / K, all in exact rationals and
+    twice the precision; eps = 0 is the plain cross-entropy, eps = 1 logsumexp(z) - mean(z)."""
+    m, K = z.shape
+    y = np.random.default_rng(seed).integers(0, K, m)
+    got = R.smoothed_cross_entropy(z, y, eps)
+    e = Fraction(eps)
+    for i in range(m):
+        prec = textbook_precision([z[i]]) + 64
+        _, tls, lse = textbook_row(z[i], prec)
+        with mpmath.workprec(prec):
+            q = [(1 - e) * (k == y[i]) + e / K for k in range(K)]
+            truth = -mpmath.fsum(mp_exact(Fraction(qk.numerator)) / qk.denominator * tls[k] for k, qk in enumerate(q))
+            assert close(got[i], truth)
+            if eps == 1.0:  # against the uniform distribution
+                mean = mpmath.fsum(mp_exact(Fraction(float(v))) for v in z[i]) / K
+                assert close(got[i], lse - mean)
+    if eps == 0.0:
+        assert all(a == b for a, b in zip(got, R.softmax_cross_entropy(z, y)))
+
+
+def test_smoothed_cross_entropy_edges():
+    # a single class has loss 0 whatever the smoothing; one-hot rows smooth like integer labels
+    assert R.smoothed_cross_entropy(np.array([[3.0]]), [0], 0.5)[0] == 0
+    z = np.array([[0.5, -1.0, 2.0], [1e300, 0.0, -1e300]])
+    a = R.smoothed_cross_entropy(z, [2, 0], 0.25)
+    b = R.smoothed_cross_entropy(z, np.eye(3)[[2, 0]], 0.25)
+    assert all(u == v for u, v in zip(a, b))
+    # a -inf logit costs nothing without smoothing and is infinite with it (q_k > 0 there)
+    z = np.array([[0.0, -np.inf, 1.0]])
+    assert mpmath.isfinite(R.smoothed_cross_entropy(z, [2], 0.0)[0])
+    assert mpmath.isinf(R.smoothed_cross_entropy(z, [2], 0.1)[0])
+    # one example: an mpf; within the precision asked for
+    v = R.smoothed_cross_entropy(np.array([0.0, 0.0]), 1, 0.5, prec=300)
+    with mpmath.workprec(400):
+        assert close(v, mpmath.log(2), bits=300)
+    for bad, message in ((-0.1, "outside"), (1.5, "outside"), (float("nan"), "outside")):
+        with pytest.raises(ValueError, match=message):
+            R.smoothed_cross_entropy(np.zeros((1, 2)), [0], bad)
+    with pytest.raises(TypeError, match="must be a float"):
+        R.smoothed_cross_entropy(np.zeros((1, 2)), [0], "0.1")
+
+
 @st.composite
 def cancelling_problems(draw):
     """Examples that cancel: base rows of logits, each with its K cyclic shifts (labels and direction

@@ -21,7 +21,7 @@ from verifier.spec.formats import FLOAT32, FLOAT64
 from verifier.spec.targets import TARGETS
 
 REGIONS = ("benign", "shapes", "labels", "boundary", "saturated", "overflow", "underflow", "cancellation")
-ROWS = ("softmax", "log-softmax", "logsumexp", "softmax-loss")
+ROWS = ("softmax", "log-softmax", "logsumexp", "softmax-loss", "softmax-loss-smoothed")
 PROBLEMS = ("softmax-cost", "softmax-gradient", "softmax-cost-and-gradient")
 
 
@@ -114,6 +114,68 @@ def test_the_loss_from_probabilities_as_minus_log_is_inside_the_robust_envelope(
         got = -np.log(f[np.arange(len(f)), case.yidx])
     verdict = _judge("softmax-loss-from-probs", case, got)
     assert verdict.passed, verdict.message
+
+
+def _smoothed_targets(case, dtype) -> np.ndarray:
+    """q = (1 - eps) one_hot(y) + eps / K in ``dtype``, as Keras and optax build it."""
+    m, K = np.shape(case.z)
+    eps = dtype(case.smoothing)
+    q = np.full((m, K), eps / dtype(K), dtype=dtype)
+    q[np.arange(m), case.yidx] += dtype(1) - eps
+    return q
+
+
+def _smoothed_losses(case, dtype) -> dict[str, np.ndarray]:
+    """The label-smoothed cross-entropy the two ways libraries assemble it, in ``dtype``."""
+    z = np.asarray(case.z, dtype=dtype)
+    eps = dtype(case.smoothing)
+    with np.errstate(all="ignore"):
+        logp = special.log_softmax(z, axis=1).astype(dtype)
+        nll = -logp[np.arange(len(z)), case.yidx]
+        return {
+            "-sum q log p": -np.sum(_smoothed_targets(case, dtype) * logp, axis=1),  # Keras, optax
+            "(1 - eps) nll + eps mean": (1 - eps) * nll + eps * np.mean(-logp, axis=1),  # PyTorch
+        }
+
+
+@given(data=st.data(), region=st.sampled_from(REGIONS), fmt=st.sampled_from([FLOAT64, FLOAT32]))
+@settings(max_examples=60)
+def test_the_smoothed_loss_as_libraries_write_it_is_inside_the_robust_envelope(data, region, fmt):
+    target = TARGETS["softmax-loss-smoothed"]
+    case = data.draw(strategies.cases(target, region, fmt))
+    assert 0.0 <= case.smoothing <= 1.0
+    exact = target.exact(case)
+    for how, got in _smoothed_losses(case, fmt.dtype.type).items():
+        verdict = compare(target, case, {"value": got.astype(np.float64)}, exact, fmt, "robust")
+        assert verdict.passed, (how, verdict.message)
+
+
+def test_the_smoothed_loss_agrees_with_the_plain_one_without_smoothing_and_rejects_its_mistakes():
+    target = TARGETS["softmax-loss-smoothed"]
+    z = np.array([[2.0, -1.0, 0.5, 0.0], [-3.0, 1.5, 1.5, 0.25], [1e6, 1e6 - 2.0, 0.0, -1e6]])
+    y = np.array([0, 3, 1])
+    plain = TARGETS["softmax-loss"].exact(Case(z=z, yidx=y))["value"]
+    assert list(target.exact(Case(z=z, yidx=y, smoothing=0.0))["value"]) == list(plain)
+    case = Case(z=z, yidx=y, smoothing=0.1)
+    exact = target.exact(case)
+    right = _smoothed_losses(case, np.float64)
+
+    def passes(got) -> bool:
+        return compare(target, case, {"value": np.asarray(got)}, exact, FLOAT64, "robust").passed
+
+    assert passes(right["-sum q log p"]) and passes(right["(1 - eps) nll + eps mean"])
+    logp = special.log_softmax(z, axis=1)
+    K = z.shape[1]
+    ignored = -logp[np.arange(3), y]  # the smoothing forgotten
+    others = np.full(z.shape, 0.1 / (K - 1))  # eps spread over the other classes only
+    others[np.arange(3), y] = 0.9
+    assert not passes(ignored)
+    assert not passes(-np.sum(others * logp, axis=1))
+    with np.errstate(all="ignore"):  # no max shift: e^(1e6) overflows
+        unshifted = -np.sum(
+            _smoothed_targets(case, np.float64) * np.log(np.exp(z) / np.exp(z).sum(1, keepdims=True)), 1
+        )
+    assert not passes(unshifted)
 
 
 def _stable_problem(case) -> dict[str, np.ndarray]:

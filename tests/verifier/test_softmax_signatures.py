@@ -69,11 +69,28 @@ def test_a_gradient_is_read_in_the_layout_of_the_weights():
         ("softmax-cost", "X, yidx, w, b -> J", "weight matrix"),
         ("softmax-gradient", "X, W, b -> dW, db", "class labels"),
         ("softmax-loss", "z -> loss", r"takes \(z, yidx\)"),
+        ("softmax-loss-smoothed", "z, yidx -> loss", r"takes \(z, yidx, smoothing\)"),
+        ("softmax-loss", "z, yidx, smoothing -> loss", r"takes \(z, yidx\)"),
     ],
 )
 def test_a_signature_that_cannot_express_the_target_says_why(target, text, words):
     with pytest.raises(SignatureError, match=words):
         judged_components(TARGETS[target], parse(text))
+
+
+def test_the_smoothing_weight_is_passed_as_a_python_float_in_any_order():
+    from verifier.spec.formats import FLOAT32
+
+    case = Case(z=np.zeros((2, 3)), yidx=np.array([0, 2]), smoothing=0.1)
+    target = TARGETS["softmax-loss-smoothed"]
+    sig = parse("smoothing, Y, z -> loss")
+    assert judged_components(target, sig) == ("value",)
+    eps, Y, z = sig.make_args(case, FLOAT32)
+    assert type(eps) is float and eps == 0.1
+    assert Y.dtype == np.float32 and Y.tolist() == [[1, 0, 0], [0, 0, 1]] and z.dtype == np.float32
+    assert get_convention("mls").signature(target, 0.0).text == "z, yidx, smoothing -> loss"
+    with pytest.raises(SignatureError, match="did you mean 'smoothing'"):
+        parse("z, yidx, label_smoothing -> loss")
 
 
 def test_zrow_goes_alone():

@@ -13,21 +13,21 @@ Every bank holds them whatever the seed, so a defect in a region is found under 
 - ``benign``, ``shapes``, ``labels``, ``boundary``: fixed rows and problems of many shapes, K = 1, 2
   and 64, ties, and every label encoding the run allows.
 
-Row targets meet each hard row twice, labelled with its leading class and with its last class; problem
-targets meet it as the scores of two identical examples (X W = 0, b = the row).
+Row targets meet each hard row twice, labelled with its leading class and with its last class (the
+label-smoothed loss with the weights of ``SMOOTHING_LADDER`` in turn, 0 among them); problem targets
+meet it as the scores of two identical examples (X W = 0, b = the row).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 
 from verifier.engine.softmax_strategies import (
     CANCELLING_FEATURE,
     PROBLEM_LARGE_MAX,
+    SMOOTHING_LADDER,
     problem_case,
-    rounded_softmax,
+    row_case,
     thresholds,
 )
 from verifier.spec.case import Case
@@ -95,16 +95,11 @@ def _shapes(fmt: Format) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def _row_case(target: Target, fmt: Format, z: np.ndarray, yidx: np.ndarray, encoding: str = "float") -> Case:
-    inputs: dict[str, Any] = {}
-    if "z" in target.inputs:
-        inputs["z"] = z.astype(fmt.dtype)
-    if "f" in target.inputs:
-        inputs["f"] = rounded_softmax(z, fmt).astype(fmt.dtype)
-    if "yidx" in target.inputs:
-        inputs["yidx"] = yidx
-        inputs["y_encoding"] = encoding
-    return Case(**inputs)
+def _row_case(
+    target: Target, fmt: Format, z: np.ndarray, yidx: np.ndarray, encoding: str = "float", i: int = 0
+) -> Case:
+    """A hard row case; the label-smoothed loss meets the smoothing ladder in turn."""
+    return row_case(target, fmt, z, yidx, encoding, SMOOTHING_LADDER[i % len(SMOOTHING_LADDER)])
 
 
 def _problem_case(z_row: np.ndarray, yidx: np.ndarray, lam: float, fmt: Format, encoding: str = "float") -> Case:
@@ -140,11 +135,11 @@ def hard_cases(target: Target, region: str, fmt: Format, lam: float, encodings: 
     labels = [e for e in encodings if e != "bool"] or ["float"]
     if not target.is_problem:
         if region == "shapes":
-            return [_row_case(target, fmt, z, y) for z, y in _shapes(fmt)]
+            return [_row_case(target, fmt, z, y, i=i) for i, (z, y) in enumerate(_shapes(fmt))]
         pairs = _labelled(hard_rows(region, fmt))
         if region == "labels":
             return [_row_case(target, fmt, z, y, enc) for enc in labels for z, y in pairs[:2]]
-        return [_row_case(target, fmt, z, y) for z, y in pairs]
+        return [_row_case(target, fmt, z, y, i=i) for i, (z, y) in enumerate(pairs)]
     if region == "shapes":
         shaped = ((1, 1, 3), (1, 4, 2), (30, 1, 3), (5, 3, 1), (3, 2, 20), (60, 4, 4))
         return [_benign_problem(m, n, K, lam, fmt, 500 + i) for i, (m, n, K) in enumerate(shaped)]
@@ -170,5 +165,5 @@ def probe_cases(target: Target, fmt: Format, lam: float) -> list[Case]:
             out.append(_benign_problem(m, n, K, lam, fmt, int(rng.integers(1 << 30))))
             continue
         z = np.round(rng.uniform(-2, 2, (m, K)) * 64) / 64
-        out.append(_row_case(target, fmt, z, (np.arange(m) % K).astype(np.int64)))
+        out.append(_row_case(target, fmt, z, (np.arange(m) % K).astype(np.int64), i=len(out)))
     return out

@@ -162,23 +162,46 @@ def _row_dims(region: str):
 
 
 _ENCODINGS = ("float", "int")
+# label smoothing weights: the common ones, none, all (the uniform target) and a tiny one
+SMOOTHING_LADDER = (0.1, 0.0, 0.25, 1e-4, 1.0)
+_SMOOTHING = st.one_of(st.sampled_from(SMOOTHING_LADDER), st.floats(0.0, 1.0))
+
+
+def row_case(
+    target: Target,
+    fmt: Format,
+    z: np.ndarray,
+    yidx: np.ndarray | None,
+    encoding: str = "float",
+    smoothing: float = 0.1,
+) -> Case:
+    """The case of a row target for logits ``z`` (its rounded softmax where the target reads
+    probabilities), class labels ``yidx`` and the label smoothing weight, each where the target reads it."""
+    inputs: dict[str, Any] = {}
+    if "z" in target.inputs:
+        inputs["z"] = np.asarray(z).astype(fmt.dtype)
+    if "f" in target.inputs:
+        inputs["f"] = rounded_softmax(np.asarray(z, dtype=np.float64), fmt).astype(fmt.dtype)
+    if "yidx" in target.inputs:
+        inputs["yidx"] = np.asarray(yidx, dtype=np.int64)
+        inputs["y_encoding"] = encoding
+    if "smoothing" in target.inputs:
+        inputs["smoothing"] = float(smoothing)
+    return Case(**inputs)
 
 
 @st.composite
 def row_cases(draw, target: Target, region: str, fmt: Format, encodings: tuple[str, ...] = _ENCODINGS) -> Case:
-    """A case of a row target: rows of logits (or their rounded softmax) and class labels."""
+    """A case of a row target: rows of logits (or their rounded softmax), class labels and a label
+    smoothing weight."""
     m, K = draw(_row_dims(region))
     z = draw(logit_rows(region, m, K, fmt))
-    inputs: dict[str, Any] = {}
-    if "z" in target.inputs:
-        inputs["z"] = z.astype(fmt.dtype)
-    if "f" in target.inputs:
-        inputs["f"] = rounded_softmax(z, fmt).astype(fmt.dtype)
-    if "yidx" in target.inputs:
-        inputs["yidx"] = draw(class_labels(z))
-        if region == "labels":
-            inputs["y_encoding"] = draw(st.sampled_from([e for e in encodings if e != "bool"] or ["float"]))
-    return Case(**inputs)
+    labels = draw(class_labels(z)) if "yidx" in target.inputs else None
+    encoding = "float"
+    if labels is not None and region == "labels":
+        encoding = draw(st.sampled_from([e for e in encodings if e != "bool"] or ["float"]))
+    smoothing = draw(_SMOOTHING) if "smoothing" in target.inputs else 0.0
+    return row_case(target, fmt, z, labels, encoding, smoothing)
 
 
 @functools.cache

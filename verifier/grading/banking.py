@@ -76,7 +76,7 @@ def _case_meta(case: Case, prefix: str, arrays: dict[str, np.ndarray]) -> dict[s
         if value is not None:
             arrays[f"{prefix}{name}"] = np.asarray(value)
             meta.setdefault("arrays", []).append(name)
-    for name in ("b", "lam"):
+    for name in ("b", "lam", "smoothing"):
         value = getattr(case, name)
         if isinstance(value, np.ndarray):  # a softmax problem's bias vector
             arrays[f"{prefix}{name}"] = value
@@ -122,7 +122,7 @@ def _write(path: Path, bank: Bank) -> None:
 
 def _case(meta: Mapping[str, Any], prefix: str, data: Any) -> Case:
     kw: dict[str, Any] = {name: data[f"{prefix}{name}"] for name in meta.get("arrays", [])}
-    for name in ("b", "lam"):
+    for name in ("b", "lam", "smoothing"):
         if name in meta:
             kw[name] = float.fromhex(meta[name])
     return Case(**kw, y_encoding=meta["y_encoding"], form=ProblemForm(**meta["form"]))

@@ -3,7 +3,8 @@
 Pointwise targets read ``z`` (logits) or ``f`` (probabilities) and maybe ``y``; problem targets read
 ``X`` (m, n), ``y`` (m,), ``w`` (n,), ``b`` and ``lam``.  The softmax family reads rows of logits ``z``
 (m, K) or probabilities ``f`` (m, K) and class labels ``yidx`` (m,) (integers in [0, K)); its problem
-reads ``X``, ``yidx``, ``W`` (n, K), ``b`` (K,) and ``lam``.  ``y_encoding`` says how the labels are
+reads ``X``, ``yidx``, ``W`` (n, K), ``b`` (K,) and ``lam``; the label-smoothed loss also reads
+``smoothing``, the weight eps spread evenly over the K classes.  ``y_encoding`` says how the labels are
 handed to the candidate ("float", "int" or "bool"); the values in ``y`` are always 0/1 floats (or soft
 labels in [0, 1]).  A case never changes: ``replace`` makes a new one (without the cached logits).
 """
@@ -19,7 +20,7 @@ import numpy as np
 import reference
 from verifier.spec.forms import DEFAULT_FORM, ProblemForm
 
-INPUT_NAMES = ("X", "y", "w", "b", "lam", "z", "f", "W", "yidx")
+INPUT_NAMES = ("X", "y", "w", "b", "lam", "z", "f", "W", "yidx", "smoothing")
 ENCODINGS = ("float", "int", "bool")
 
 
@@ -41,6 +42,7 @@ class Case:
     form: ProblemForm = DEFAULT_FORM  # mean or sum, the penalty's factor (verifier/spec/forms.py)
     W: Any = None  # (n, K) ndarray: the weights of a softmax problem
     yidx: Any = None  # (m,) int ndarray of class labels in [0, K)
+    smoothing: Any = None  # a float: label smoothing eps in [0, 1]: targets (1 - eps) one_hot(y) + eps / K
 
     def __post_init__(self) -> None:
         if self.y_encoding not in ENCODINGS:
@@ -143,7 +145,7 @@ class Case:
     @classmethod
     def from_plain(cls, inputs: dict[str, Any], dtype: Any = np.float64) -> Case:
         """Inverse of ``plain``: arrays of ``dtype`` for X, w, W, z, f and a bias vector; float labels,
-        int class labels; floats b and lam."""
+        int class labels; floats b, lam and smoothing."""
         kw: dict[str, Any] = {}
         for k, v in inputs.items():
             if k in ("X", "w", "z", "f", "W") or (k == "b" and isinstance(v, list)):
@@ -152,7 +154,7 @@ class Case:
                 kw[k] = np.asarray(v, dtype=np.float64)
             elif k == "yidx":
                 kw[k] = np.asarray(v, dtype=np.int64)
-            elif k in ("b", "lam"):
+            elif k in ("b", "lam", "smoothing"):
                 kw[k] = float(v)  # "inf" and "nan" (JSON's stand-ins) read back as floats too
             elif k == "y_encoding":
                 kw[k] = str(v)

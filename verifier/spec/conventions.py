@@ -38,6 +38,7 @@ POINTWISE_NAMES = {
     "log-softmax": "log_softmax",
     "logsumexp": "logsumexp",
     "softmax-loss": "cross_entropy",
+    "softmax-loss-smoothed": "smoothed_cross_entropy",
     "softmax-loss-from-probs": "cross_entropy_from_probs",
 }
 POINTWISE_SIGNATURES = {
@@ -50,6 +51,7 @@ POINTWISE_SIGNATURES = {
     "log-softmax": "z -> logp",
     "logsumexp": "z -> lse",
     "softmax-loss": "z, yidx -> loss",
+    "softmax-loss-smoothed": "z, yidx, smoothing -> loss",
     "softmax-loss-from-probs": "p, yidx -> loss",
 }
 

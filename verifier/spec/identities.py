@@ -157,6 +157,7 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
     "log-softmax": (CLASS_ORDER,),
     "logsumexp": (CLASS_ORDER_SAME,),
     "softmax-loss": (CLASS_ORDER_SAME,),
+    "softmax-loss-smoothed": (CLASS_ORDER_SAME,),
     "softmax-loss-from-probs": (CLASS_ORDER_SAME,),
     "softmax-cost": (CLASS_ORDER,),
     "softmax-gradient": (CLASS_ORDER,),
@@ -173,6 +174,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "softmax": (0.0, 1.0),
     "log-softmax": (-np.inf, 0.0),
     "softmax-loss": (0.0, np.inf),
+    "softmax-loss-smoothed": (0.0, np.inf),
     "softmax-loss-from-probs": (0.0, np.inf),
     "softmax-cost": (0.0, np.inf),
 }

@@ -8,7 +8,8 @@ inputs  ``X`` (m, n) features; ``X1`` (m, n+1) with a leading column of ones, th
         ``lam`` the L2 strength; ``z`` logits and ``f`` probabilities for pointwise targets.
         The softmax family: ``W`` (n, K) or ``WT`` (K, n) weights, ``b`` (K,), class labels ``yidx``
         (m,) or one-hot ``Y`` (m, K), ``reg`` the strength of cs231n's penalty reg * sum(W^2), rows
-        of logits ``z`` (m, K) or ``zrow`` (K,) (called once per row), probabilities ``p`` (m, K).
+        of logits ``z`` (m, K) or ``zrow`` (K,) (called once per row), probabilities ``p`` (m, K),
+        ``smoothing`` the label smoothing eps.
 outputs ``J`` the cost; ``grad`` shaped like theta (or like w in a model without bias); ``dj_dw``,
         ``dj_db`` (``dW``, ``db``); ``p`` predictions (probabilities for a function of logits);
         ``logp``, ``lse``, ``loss`` the softmax family's row results; ``H`` the Hessian (in theta's
@@ -53,6 +54,7 @@ INPUTS: dict[str, str] = {
     "reg": "the L2 strength of cs231n's penalty reg * sum(W^2) (gradient 2 reg W)",
     "p": "class probabilities, shape (m, K)",
     "zrow": "one example's logits, shape (K,): the function is called once per row",
+    "smoothing": "label smoothing eps in [0, 1]: the targets are (1 - eps) one_hot(y) + eps / K",
 }
 OUTPUTS: dict[str, str] = {
     "J": "the cost, a scalar",
@@ -84,7 +86,7 @@ _CLASS_LABELS = ("yidx", "Y")
 _LABELS = ("y", "ycol", "yrow", *_CLASS_LABELS)
 _MATRIX = ("W", "WT")
 _WEIGHTS = ("w", "wcol", *_MATRIX)
-_ROW_INPUTS = ("z", "f", "y", "p", "zrow", *_CLASS_LABELS)
+_ROW_INPUTS = ("z", "f", "y", "p", "zrow", "smoothing", *_CLASS_LABELS)
 _ROW_OUTPUTS = ("value", "p", "logp", "lse", "loss")  # one result per element or per row
 # the canonical input each spelling of a row function's input stands for
 _CANONICAL = {"p": "f", "zrow": "z", "Y": "yidx"}
@@ -128,6 +130,9 @@ _SYNONYMS = {
     "predictions": "p",
     "lambda": "lam",
     "lambda_": "lam",
+    "label_smoothing": "smoothing",
+    "eps": "smoothing",
+    "epsilon": "smoothing",
     "Y": "y",
     "bias": "b",
     "weights": "w",
@@ -280,6 +285,8 @@ class Signature:
             return {"y": y, "ycol": y.reshape(-1, 1), "yrow": y.reshape(1, -1)}[name]
         if name in ("lam", "reg"):
             return float(case.lam)
+        if name == "smoothing":
+            return float(case.smoothing)
         if name == "b":
             if case.W is not None:
                 return np.asarray(case.b, dtype=dt).copy()

@@ -114,6 +114,28 @@ def softmax_loss(z, yidx, exact, fmt: Format, standard: str) -> Envelope:
     return {"value": _finish(env)}
 
 
+def smoothing_targets(yidx, eps: float, K: int) -> np.ndarray:
+    """The label-smoothed target rows q = (1 - eps) one_hot(y) + eps / K, in float64."""
+    y = np.asarray(yidx, dtype=np.int64).reshape(-1)
+    q = np.full((y.size, K), float(eps) / K)
+    q[np.arange(y.size), y] += 1.0 - float(eps)
+    return q
+
+
+def smoothed_loss(z, yidx, eps, exact, fmt: Format, standard: str) -> Envelope:
+    """-sum_k q_k log p_k against smoothed labels q: K non-negative terms, so the log-softmax envelope
+    of each class weighted by q_k, the condition number sum_j |z_j| |p_j - q_j|, and u and the
+    pairwise allowance relative for rounding the q_k and summing."""
+    t = RowTerms(z, fmt)
+    q = smoothing_targets(yidx, eps, t.K)
+    L = np.abs(_floats(exact))
+    kappa = np.sum(t.az * np.abs(t.p - q), axis=1)
+    env = (FEW * fmt.u + pairwise(t.K, fmt)) * L + FEW * fmt.u * kappa + pairwise(t.K, fmt) * t.rest + FEW * fmt.eta
+    if standard == "robust":
+        env = env + ROBUST_FEW * (np.sum(q * t.rowterm, axis=1) + fmt.u * L) + ROBUST_FEW * fmt.tiny
+    return {"value": _finish(env)}
+
+
 def loss_from_probs(f, yidx, exact, fmt: Format, standard: str) -> Envelope:
     """-log p_y from probabilities: relative perturbations of p_y move it by u, so FEW u (L + 1)."""
     L = np.abs(_floats(exact))

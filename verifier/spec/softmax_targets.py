@@ -1,9 +1,10 @@
-"""The softmax family as targets: five row functions and the multinomial cost, gradient and both.
+"""The softmax family as targets: six row functions and the multinomial cost, gradient and both.
 
 Row targets read rows of logits ``z`` (m, K) (or probabilities ``f``) and class labels ``yidx``; the
 problem targets read ``X`` (m, n), ``yidx``, ``W`` (n, K), ``b`` (K,) and ``lam``, with the problem's
 form (mean or sum, the penalty's factor; the bias is never penalized).  The gradient's components are
-``dj_dw`` (n, K) and ``dj_db`` (K,), so the verifier reads them as it reads the logistic ones.
+``dj_dw`` (n, K) and ``dj_db`` (K,), so the verifier reads them as it reads the logistic ones.  The
+label-smoothed loss also reads ``smoothing``, the eps of PyTorch's, Keras' and optax's label smoothing.
 """
 
 from __future__ import annotations
@@ -165,6 +166,14 @@ SOFTMAX_TARGETS: tuple[Target, ...] = (
         "per-example cross-entropy logsumexp(z_i) - z_(i, y_i) from logits and class labels",
         reference.softmax_cross_entropy,
         env.softmax_loss,
+        True,
+    ),
+    _row(
+        "softmax-loss-smoothed",
+        ("z", "yidx", "smoothing"),
+        "per-example cross-entropy from logits against smoothed labels (1 - eps) one_hot(y_i) + eps / K",
+        reference.smoothed_cross_entropy,
+        env.smoothed_loss,
         True,
     ),
     _row(

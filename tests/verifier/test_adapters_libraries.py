@@ -116,6 +116,35 @@ def test_torch_cross_entropy_passes_robust_and_loses_a_tiny_loss_under_strict():
     assert not strict.passed and "log-sum-not-log1p" in _defects(strict)
 
 
+@pytest.mark.parametrize(
+    "module, name, library",
+    [
+        ("torch_softmax", "F.cross_entropy with label_smoothing", "torch"),
+        ("torch_softmax", "F.cross_entropy with label_smoothing and probability targets", "torch"),
+        (
+            "tensorflow_softmax",
+            "keras.losses.categorical_crossentropy(from_logits=True, label_smoothing)",
+            "tensorflow",
+        ),
+    ],
+)
+def test_label_smoothing_passes_robust_and_keeps_only_the_log_sum_defect_under_strict(module, name, library):
+    pytest.importorskip(library)
+    fn = _fn(module, name)
+    assert _run(fn, "robust", ["correctness.benign", "correctness.shapes"] + TAILS).passed
+    strict = _run(fn, "strict", ["correctness.benign", "stability.saturated"])
+    assert not strict.passed and _defects(strict) == {"log-sum-not-log1p"} and strict.unexplained() == []
+
+
+def test_optax_smooth_labels_is_judged_like_the_other_libraries():
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    fn = _fn("jax_softmax", "optax.softmax_cross_entropy of optax.smooth_labels", "x64 on")
+    assert _run(fn, "robust", ["correctness.benign", "correctness.labels"] + TAILS).passed
+    strict = _run(fn, "strict", ["correctness.labels"])
+    assert strict.unexplained() == []
+
+
 def test_torch_softmax_passes_both_standards():
     pytest.importorskip("torch")
     for standard in ("robust", "strict"):

@@ -7,6 +7,7 @@ in float64 only).
 - ``jax.nn.softmax(z)``, ``jax.nn.log_softmax(z)``, ``jax.nn.logsumexp(z, axis=-1)``
 - ``optax.softmax_cross_entropy_with_integer_labels(z, y)`` and ``optax.softmax_cross_entropy(z,
   one_hot(y))`` as the per-example cross-entropy from logits
+- ``optax.softmax_cross_entropy(z, optax.smooth_labels(one_hot(y), eps))`` as the label-smoothed one
 - the mean of the integer-label loss at X W + b as the multinomial cost, and ``jax.grad`` of that
   mean with respect to (W, b) as the gradient
 """
@@ -50,6 +51,14 @@ def one_hot_loss(z, y):
     return optax.softmax_cross_entropy(z, jax.nn.one_hot(y, z.shape[-1], dtype=z.dtype))
 
 
+def smoothed_loss(z, y, eps):
+    import jax
+    import optax
+
+    labels = optax.smooth_labels(jax.nn.one_hot(y, z.shape[-1], dtype=z.dtype), float(eps))
+    return optax.softmax_cross_entropy(z, labels)
+
+
 def _mean_loss(W, b, X, y):
     import optax
 
@@ -82,6 +91,12 @@ def functions() -> list[LibraryFunction]:
             "softmax_cross_entropy_with_integer_labels(z, y)",
         ),
         ("optax.softmax_cross_entropy", "softmax-loss", one_hot_loss, "softmax_cross_entropy(z, one_hot(y))"),
+        (
+            "optax.softmax_cross_entropy of optax.smooth_labels",
+            "softmax-loss-smoothed",
+            smoothed_loss,
+            "softmax_cross_entropy(z, smooth_labels(one_hot(y), eps))",
+        ),
         (
             "mean optax.softmax_cross_entropy_with_integer_labels",
             "softmax-cost",

@@ -6,6 +6,8 @@ softmax cross-entropy, keras categorical and sparse categorical cross-entropy, G
   ``keras.losses.sparse_categorical_crossentropy(y, z, from_logits=True)`` and
   ``keras.losses.categorical_crossentropy(one_hot(y), z, from_logits=True)`` as the per-example
   cross-entropy from logits
+- ``keras.losses.categorical_crossentropy(one_hot(y), z, from_logits=True, label_smoothing=eps)`` as
+  the label-smoothed cross-entropy
 - ``keras.losses.categorical_crossentropy(one_hot(y), p)`` (from probabilities, Keras' default) as the
   per-example loss from probabilities
 - the mean sparse softmax cross-entropy at X W + b as the multinomial cost, and its gradient with
@@ -55,6 +57,14 @@ def categorical_crossentropy_from_logits(z, y):
     tf = tf_module()
     z = np.asarray(z)
     return np.asarray(tf.keras.losses.categorical_crossentropy(one_hot(y, z), tf.constant(z), from_logits=True))
+
+
+def smoothed_categorical_crossentropy(z, y, eps):
+    tf = tf_module()
+    z = np.asarray(z)
+    return np.asarray(
+        tf.keras.losses.categorical_crossentropy(one_hot(y, z), tf.constant(z), from_logits=True, label_smoothing=eps)
+    )
 
 
 def categorical_crossentropy(p, y):
@@ -109,6 +119,12 @@ def functions() -> list[LibraryFunction]:
             "softmax-loss",
             categorical_crossentropy_from_logits,
             "categorical_crossentropy(one_hot(y), z, from_logits=True)",
+        ),
+        (
+            "keras.losses.categorical_crossentropy(from_logits=True, label_smoothing)",
+            "softmax-loss-smoothed",
+            smoothed_categorical_crossentropy,
+            "categorical_crossentropy(one_hot(y), z, from_logits=True, label_smoothing=eps)",
         ),
         (
             "keras.losses.categorical_crossentropy",

@@ -6,11 +6,11 @@ require) and results come back as numpy arrays.
 - ``torch.softmax(z, dim=-1)``, ``torch.log_softmax(z, dim=-1)``, ``torch.logsumexp(z, dim=-1)``
 - ``F.cross_entropy(z, y, reduction="none")`` as the per-example cross-entropy from logits, with
   class labels and again with one-hot class probabilities as the target (another code path)
+- ``F.cross_entropy(z, y, label_smoothing=eps, reduction="none")``, with class labels and with
+  one-hot targets (which PyTorch smooths by another code path), as the label-smoothed cross-entropy
 - ``F.nll_loss(torch.log(p), y, reduction="none")`` as the per-example loss from probabilities
 - the mean ``F.cross_entropy`` at X W + b as the multinomial cost, and its autograd gradient with
   respect to (W, b) as the gradient
-Label smoothing is not audited: its loss is the cross-entropy against smoothed labels, which no
-target of the family takes.
 """
 
 from __future__ import annotations
@@ -75,6 +75,18 @@ def cross_entropy_probability_targets(z, y):
     return _numpy(F.cross_entropy(_tensor(z), _tensor(one_hot(y, z)), reduction="none"))
 
 
+def smoothed_cross_entropy(z, y, eps):
+    _, F = _torch()
+    return _numpy(F.cross_entropy(_tensor(z), _labels(y), reduction="none", label_smoothing=float(eps)))
+
+
+def smoothed_cross_entropy_probability_targets(z, y, eps):
+    _, F = _torch()
+    z = np.asarray(z)
+    target = _tensor(one_hot(y, z))
+    return _numpy(F.cross_entropy(_tensor(z), target, reduction="none", label_smoothing=float(eps)))
+
+
 def nll_of_log(p, y):
     torch, F = _torch()
     return _numpy(F.nll_loss(torch.log(_tensor(p)), _labels(y), reduction="none"))
@@ -114,6 +126,18 @@ def functions() -> list[LibraryFunction]:
             "softmax-loss",
             cross_entropy_probability_targets,
             'cross_entropy(z, one_hot(y), reduction="none")',
+        ),
+        (
+            "F.cross_entropy with label_smoothing",
+            "softmax-loss-smoothed",
+            smoothed_cross_entropy,
+            'cross_entropy(z, y, label_smoothing=eps, reduction="none")',
+        ),
+        (
+            "F.cross_entropy with label_smoothing and probability targets",
+            "softmax-loss-smoothed",
+            smoothed_cross_entropy_probability_targets,
+            'cross_entropy(z, one_hot(y), label_smoothing=eps, reduction="none")',
         ),
         ("F.nll_loss of torch.log", "softmax-loss-from-probs", nll_of_log, 'nll_loss(log(p), y, reduction="none")'),
         ("mean F.cross_entropy", "softmax-cost", cost, "cross_entropy(X @ W + b, y) (mean)"),

@@ -139,13 +139,20 @@ def test_the_catalog_has_the_ids_downstream_tools_rely_on():
 
 
 def test_every_catalog_id_is_the_mistake_of_some_corpus_entry():
-    """Of the logistic corpus, or (through its table of names) of the softmax corpus."""
+    """Of the logistic corpus, or (through their tables of names) of the softmax and label-smoothing corpora."""
     named = {e["mistake"] for e in MANIFEST["entry"] if e["mistake"]}
     spec = importlib.util.spec_from_file_location("softmax_corpus_benchmark", SOFTMAX_BENCHMARK)
     assert spec is not None and spec.loader is not None
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)
     named |= {benchmark.DIAGNOSIS_OF[e["mistake"]] for e in SOFTMAX_MANIFEST["entry"] if e["mistake"]}
+    spec = importlib.util.spec_from_file_location(
+        "smoothing_corpus", Path(__file__).with_name("test_smoothing_corpus.py")
+    )
+    assert spec is not None and spec.loader is not None
+    smoothing = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(smoothing)
+    named |= {smoothing.DIAGNOSIS_OF[e["mistake"]] for e in smoothing.MANIFEST if e["mistake"]}
     assert set(MISTAKES) <= named, sorted(set(MISTAKES) - named)
     assert named <= set(MISTAKES), sorted(named - set(MISTAKES))
 

@@ -240,6 +240,16 @@ CATALOG: tuple[Mistake, ...] = (
         "Class labels count from 0 in numpy: index the column y itself.",
     ),
     _M(
+        "label-smoothing-misapplied",
+        "model",
+        "label smoothing applied in another way",
+        "The smoothed targets are not (1 - eps) one_hot(y) + eps / K: the smoothing is ignored, eps is "
+        "spread over the K - 1 other classes only, the uniform eps / K part is left out, or the loss is "
+        "averaged over the classes instead of summed.",
+        "Build the target row first: every class gets eps / K and the true class 1 - eps on top, so the row "
+        "sums to 1; the loss is minus the sum over the classes of target times log-probability.",
+    ),
+    _M(
         "transposed",
         "model",
         "the weight gradient transposed",

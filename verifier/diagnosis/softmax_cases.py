@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from verifier.engine.softmax_strategies import row_case
 from verifier.spec.case import Case
 from verifier.spec.formats import Format
 from verifier.spec.targets import Target
@@ -46,11 +47,7 @@ def _probabilities(z: np.ndarray) -> np.ndarray:
 
 
 def _row_case(target: Target, z: np.ndarray, yidx: np.ndarray, fmt: Format) -> Case:
-    return Case(
-        z=z.astype(fmt.dtype) if "z" in target.inputs else None,
-        f=_probabilities(z).astype(fmt.dtype) if "f" in target.inputs else None,
-        yidx=yidx if "yidx" in target.inputs else None,
-    )
+    return row_case(target, fmt, z, yidx)
 
 
 def designed(target: Target, fmt: Format, lam: float) -> list[tuple[str, Case]]:

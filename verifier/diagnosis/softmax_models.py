@@ -160,6 +160,62 @@ def _constant(k: float) -> Callable[[Case], float]:
     return lambda case: k
 
 
+def _smoothed_as(change: Callable[[float, int], float | None]):
+    """The smoothed loss at another eps (``change(eps, K)``; None where the model does not apply)."""
+
+    def predict(target: Target, case: Case) -> Prediction | None:
+        eps = change(float(case.smoothing), case.K)
+        if eps is None or not 0.0 <= eps <= 1.0 or eps == case.smoothing:
+            return None
+        return exact(target, case.replace(smoothing=eps))
+
+    return predict
+
+
+def _smoothed_scaled(factor: Callable[[float, int], float]):
+    """The smoothed loss times ``factor(eps, K)`` (at eps, or at eps = 0 for the plain loss)."""
+
+    def predict(target: Target, case: Case) -> Prediction | None:
+        if not case.smoothing:
+            return None
+        out = exact(target, case)
+        return {k: factor(float(case.smoothing), case.K) * v for k, v in out.items()}
+
+    return predict
+
+
+def _uniform_part_missing(target: Target, case: Case) -> Prediction | None:
+    if not case.smoothing:
+        return None
+    plain = exact(target, case.replace(smoothing=0.0))
+    return {k: (1.0 - float(case.smoothing)) * v for k, v in plain.items()}
+
+
+def _smoothing_models() -> list[Model]:
+    return [
+        Model(
+            "label-smoothing-misapplied",
+            "the smoothing ignored (the plain cross-entropy)",
+            _smoothed_as(lambda e, K: 0.0),
+        ),
+        Model(
+            "label-smoothing-misapplied",
+            "eps spread over the other K - 1 classes only (eps / (K - 1) each, 1 - eps at the label)",
+            _smoothed_as(lambda e, K: e * K / (K - 1) if K > 1 else None),
+        ),
+        Model(
+            "label-smoothing-misapplied",
+            "the uniform part eps / K left out ((1 - eps) times the plain loss)",
+            _uniform_part_missing,
+        ),
+        Model(
+            "label-smoothing-misapplied",
+            "averaged over the classes instead of summed (the loss divided by K)",
+            _smoothed_scaled(lambda e, K: 1.0 / K),
+        ),
+    ]
+
+
 _PENALTY_FACTORS = (("twice", 2.0), ("half", 0.5))
 
 
@@ -192,6 +248,8 @@ def models_for(target: Target) -> list[Model]:
         Model("wrong-axis", "normalized down the examples (axis 0) instead of along each row", _wrong_axis(0)),
         Model("wrong-axis", "shifted per row but summed down the examples (axis 0)", _wrong_axis(-1)),
     ]
+    if "smoothing" in target.inputs:
+        out += _smoothing_models()
     if target.reads_classes:
         out += [
             Model("index-vs-onehot", "the label's number used in place of its one-hot vector", _labels_as_numbers),

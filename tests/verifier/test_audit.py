@@ -150,6 +150,27 @@ def test_the_log_sum_matcher_allows_another_order_of_summation():
     )
 
 
+def test_the_logaddexp_rule_is_named_only_when_it_reproduces_jax_s_gradient():
+    """jax.grad of optax's sigmoid cross-entropy (x64) at z = -32.24, y = 1: the residual is
+    -exp(x - logaddexp(x, 0)) with the logaddexp rounded, 26 ulps from the truth."""
+    from verifier.audit import known
+    from verifier.spec.results import CheckResult, Counterexample
+
+    fn = dataclasses.replace(_function(scipy_softmax, "scipy.special.log_softmax"), library="jax", target="gradient")
+    inputs = {"X": [[0.25, 0.5], [0.25, 0.5]], "y": [1.0, 1.0], "w": [0.5, -0.25], "b": -32.23619130191663}
+    expected = {"dj_dw": ["-0.2499999999999975", "-0.499999999999995"], "dj_db": ["-0.99999999999999"]}
+
+    def failed(dw0: float) -> CheckResult:
+        actual = {"dj_dw": [dw0, 2 * dw0], "dj_db": [4 * dw0]}
+        ce = Counterexample(inputs=inputs, expected=expected, actual=actual)
+        return CheckResult("stability.saturated", "stability", "t", False, "m", 1, ce)
+
+    assert known._logaddexp_jvp(fn, "float64", failed(-0.24999999999999822))
+    assert known._logaddexp_jvp(fn, "float64", failed(-0.2499999999999)) is None  # wrong another way
+    other = dataclasses.replace(fn, library="torch")
+    assert known._logaddexp_jvp(other, "float64", failed(-0.24999999999999822)) is None
+
+
 @pytest.fixture(scope="module")
 def small_audit():
     return audit(

@@ -4,11 +4,12 @@ component, for the known-defect matchers of verifier/audit/known.py."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 import reference
-from verifier.spec.results import CheckResult
+from verifier.spec.results import CheckResult, Counterexample
 
 
 def values(mapping: dict, comp: str | None = None) -> list[float]:
@@ -38,6 +39,22 @@ def pairs(check: CheckResult) -> list[tuple[float, float]]:
         e = values({comp: exps})
         pairs.extend(zip(a, e))
     return pairs
+
+
+def with_inputs(check: CheckResult) -> Counterexample | None:
+    """The counterexample of ``check`` when it records the inputs (a formula can be replayed on them)."""
+    ce = check.counterexample
+    return ce if ce is not None and ce.inputs else None
+
+
+def against(ce: Counterexample, formula: dict[str, Any]) -> list[tuple[str, float, float, float]]:
+    """(component, returned, exact, formula's value) for each element of each component of ``formula``."""
+    out = []
+    for comp, g in formula.items():
+        acts = values({comp: (ce.actual or {}).get(comp, [])})
+        exps = values({comp: (ce.expected or {}).get(comp, [])})
+        out += [(comp, a, e, float(v)) for a, e, v in zip(acts, exps, np.asarray(g, dtype=np.float64).reshape(-1))]
+    return out
 
 
 def zy(check: CheckResult) -> list[tuple[float, float]]:

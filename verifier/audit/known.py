@@ -201,10 +201,8 @@ def _softplus_slope(x: np.ndarray) -> np.ndarray:
 
 
 def _logaddexp_jvp(fn, precision, check):
-    if fn.library != "jax" or fn.target not in ("gradient", "cost-and-gradient"):
-        return None
-    ce = check.counterexample
-    if ce is None or not ce.inputs:
+    ce = cx.with_inputs(check)
+    if fn.library != "jax" or fn.target not in ("gradient", "cost-and-gradient") or ce is None:
         return None
     dtype = np.dtype(precision)
     try:
@@ -218,18 +216,15 @@ def _logaddexp_jvp(fn, precision, check):
     except (KeyError, ValueError, TypeError, IndexError):
         return None
     u = float(np.finfo(dtype).eps) / 2
-    for comp, g in formula.items():
-        acts = cx.values({comp: (ce.actual or {}).get(comp, [])})
-        exps = cx.values({comp: (ce.expected or {}).get(comp, [])})
-        for a, e, gv in zip(acts, exps, np.asarray(g, dtype=np.float64).reshape(-1)):
-            near = abs(a - gv) <= 4 * float(np.spacing(np.abs(dtype.type(gv))))
-            if near and math.isfinite(e) and abs(a - e) > 16 * u * abs(e):
-                return (
-                    f"{comp} is {a!r} where the exact value is {e:.17g}: JAX differentiates softplus through "
-                    "logaddexp's rule exp(x - logaddexp(x, 0)), whose logaddexp is rounded first (an absolute "
-                    "error of u |x|), so the residual sigma(z) - y keeps only that much relative accuracy; the "
-                    "formula gives the same value"
-                )
+    for comp, a, e, gv in cx.against(ce, formula):
+        near = abs(a - gv) <= 4 * float(np.spacing(np.abs(dtype.type(gv))))
+        if near and math.isfinite(e) and abs(a - e) > 16 * u * abs(e):
+            return (
+                f"{comp} is {a!r} where the exact value is {e:.17g}: JAX differentiates softplus through "
+                "logaddexp's rule exp(x - logaddexp(x, 0)), whose logaddexp is rounded first (an absolute "
+                "error of u |x|), so the residual sigma(z) - y keeps only that much relative accuracy; the "
+                "formula gives the same value"
+            )
     return None
 
 
@@ -338,10 +333,14 @@ def _log_sum_formula(fn: LibraryFunction, precision: str, inputs: dict) -> list[
 
 
 def _log_sum_not_log1p(fn, precision, check):
-    if fn.target not in ("log-softmax", "logsumexp", "softmax-loss", "softmax-loss-smoothed", "softmax-cost"):
-        return None
-    ce = check.counterexample
-    if ce is None or not ce.inputs:
+    ce = cx.with_inputs(check)
+    if ce is None or fn.target not in (
+        "log-softmax",
+        "logsumexp",
+        "softmax-loss",
+        "softmax-loss-smoothed",
+        "softmax-cost",
+    ):
         return None
     tiny = float(np.finfo(np.dtype(precision)).tiny)
     u = float(np.finfo(np.dtype(precision)).eps) / 2
@@ -368,10 +367,8 @@ def _log_sum_not_log1p(fn, precision, check):
 
 
 def _softmax_residual(fn, precision, check):
-    if fn.target != "softmax-gradient":
-        return None
-    ce = check.counterexample
-    if ce is None or not ce.inputs:
+    ce = cx.with_inputs(check)
+    if fn.target != "softmax-gradient" or ce is None:
         return None
     dtype = np.dtype(precision)
     try:
@@ -387,15 +384,12 @@ def _softmax_residual(fn, precision, check):
             formula = {"dj_db": R.sum(axis=0) / m, "dj_dw": X.T @ R / m}
     except (KeyError, ValueError, TypeError, IndexError):
         return None
-    for comp, g in formula.items():
-        acts = cx.values({comp: (ce.actual or {}).get(comp, [])})
-        exps = cx.values({comp: (ce.expected or {}).get(comp, [])})
-        for a, ex, gv in zip(acts, exps, np.asarray(g).reshape(-1)):
-            if a == 0.0 and gv == 0.0 and ex != 0.0:
-                return (
-                    f"{comp} is 0 where the exact value is {ex!r}: p - y for the class that leads rounds to 1 - 1, "
-                    "while the exact residual is minus the sum of the other probabilities"
-                )
+    for comp, a, ex, gv in cx.against(ce, formula):
+        if a == 0.0 and gv == 0.0 and ex != 0.0:
+            return (
+                f"{comp} is 0 where the exact value is {ex!r}: p - y for the class that leads rounds to 1 - 1, "
+                "while the exact residual is minus the sum of the other probabilities"
+            )
     return None
 
 

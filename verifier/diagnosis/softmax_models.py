@@ -172,16 +172,8 @@ def _smoothed_as(change: Callable[[float, int], float | None]):
     return predict
 
 
-def _smoothed_scaled(factor: Callable[[float, int], float]):
-    """The smoothed loss times ``factor(eps, K)`` (at eps, or at eps = 0 for the plain loss)."""
-
-    def predict(target: Target, case: Case) -> Prediction | None:
-        if not case.smoothing:
-            return None
-        out = exact(target, case)
-        return {k: factor(float(case.smoothing), case.K) * v for k, v in out.items()}
-
-    return predict
+def _divided_by_classes(target: Target, case: Case) -> Prediction | None:
+    return {k: v / case.K for k, v in exact(target, case).items()}
 
 
 def _uniform_part_missing(target: Target, case: Case) -> Prediction | None:
@@ -211,7 +203,7 @@ def _smoothing_models() -> list[Model]:
         Model(
             "label-smoothing-misapplied",
             "averaged over the classes instead of summed (the loss divided by K)",
-            _smoothed_scaled(lambda e, K: 1.0 / K),
+            _divided_by_classes,
         ),
     ]
 

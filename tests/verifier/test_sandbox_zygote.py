@@ -235,7 +235,7 @@ def test_a_zygote_that_cannot_start_leaves_new_interpreters(folder, monkeypatch,
     # "dies": it ends before it says it is ready, every time; "breaks": anything unforeseen
     class Broken:
         @classmethod
-        def start(cls, package_root):
+        def start(cls, package_root, extra=()):
             raise zygote._Gone() if failure == "dies" else RuntimeError("unforeseen")
 
     zygote.stop()
@@ -424,3 +424,56 @@ def test_the_isolation_off_switch_still_holds_through_the_zygote():
         check=True,
     ).stdout.split()
     assert out == ["Forked", "process-group,rlimits"]
+
+
+PLOTTING = """
+import sys
+
+def preloaded():
+    return "matplotlib.pyplot" in sys.modules
+
+def plot():
+    import io
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    ax.plot([0.0, 1.0], [1.0, 0.0])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    plt.TAINT = 1
+    return [plt.get_backend().lower(), buffer.getvalue()[:4] == b"\\x89PNG"]
+
+def tainted():
+    import matplotlib.pyplot as plt
+    return hasattr(plt, "TAINT")
+"""
+
+
+def _leftovers(tmp: str) -> set[str]:
+    return {name for name in os.listdir(tmp) if name.startswith("verifier-zygote-")}
+
+
+def test_a_batch_zygote_preloads_pyplot_leaves_no_folder_and_stays_single_threaded(tmp_path, monkeypatch):
+    import tempfile
+
+    (tmp_path / "plots.py").write_text(PLOTTING)
+    monkeypatch.setenv(zygote.ENV_VAR, "auto")
+    before = _leftovers(tempfile.gettempdir())
+    zygote.stop()
+    try:
+        with Worker(str(tmp_path / "plots.py"), call_timeout=10.0) as w:  # started on demand: lean
+            assert w.load().ok and w.call("preloaded").value is False
+        zygote.stop()
+        assert zygote.warm() is True  # started for a batch: pyplot preloaded
+        pid = zygote._current.proc.pid
+        assert os.listdir(f"/proc/{pid}/task") == [str(pid)]
+        with Worker(str(tmp_path / "plots.py"), call_timeout=10.0) as w:
+            assert w.load().ok and isinstance(w._proc, zygote.Forked)
+            assert w.call("preloaded").value is True
+            assert w.call("plot").value == ["agg", True]
+            assert w.call("tainted").value is True
+        with Worker(str(tmp_path / "plots.py"), call_timeout=10.0) as w:
+            assert w.load().ok and w.call("tainted").value is False  # each worker has its own copy
+        assert _leftovers(tempfile.gettempdir()) == before
+    finally:
+        zygote.stop()

@@ -35,8 +35,10 @@ enter the namespaces the worker would get the other way, the zygote says so, and
 using it: the layers never differ between the two paths.
 
 A forked worker differs from a new interpreter in what is already imported (numpy, ``scipy.special``,
-the verifier's sandbox modules) and in ``/proc/self/environ``, which shows the zygote's own scrubbed
-environment (``os.environ`` is the worker's).  Random generators are reseeded after the fork.
+the verifier's sandbox modules, and for a batch ``matplotlib.pyplot``, whose config folder then
+reads as the removed temporary one its font list was built in) and in ``/proc/self/environ``, which
+shows the zygote's own scrubbed environment (``os.environ`` is the worker's).  Random generators are
+reseeded after the fork.
 """
 
 from __future__ import annotations
@@ -47,10 +49,12 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +65,10 @@ __all__ = ["ENV_VAR", "Forked", "WorkerSpec", "refused", "requested", "start_wor
 
 ENV_VAR = "VERIFIER_ZYGOTE"
 PRELOAD = ("numpy", "scipy.special")  # optional: a missing one is skipped
+# Preloaded too by a zygote started for a batch (`warm`): notebooks import pyplot, and a worker that
+# imports it itself builds matplotlib's font list anew in its empty config folder (about 0.9 s of CPU
+# per submission); the zygote builds it once, in a temporary folder it removes before it serves.
+BATCH_PRELOAD = ("matplotlib.pyplot",)
 START_TIMEOUT = 60.0  # seconds for the zygote to import what it preloads
 FORK_TIMEOUT = 30.0  # seconds for one fork request
 COPY_TIMEOUT = 10.0  # seconds for the zygote to fork a copy of itself for a forked child
@@ -164,13 +172,14 @@ class _Zygote:
         self.proc = proc  # None for a copy: the copy is the zygote's child, not this process's
 
     @classmethod
-    def start(cls, package_root: str) -> _Zygote:
-        """Start a zygote as a new interpreter; raise _Gone when it dies before it is ready, _Refused
-        when it cannot serve here."""
+    def start(cls, package_root: str, extra: tuple[str, ...] = ()) -> _Zygote:
+        """Start a zygote as a new interpreter, preloading ``extra`` too; raise _Gone when it dies
+        before it is ready, _Refused when it cannot serve here."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        options = json.dumps({"extra": list(extra), "tmp": tempfile.gettempdir()})
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-s", "-m", "verifier.sandbox.zygote", str(theirs.fileno())],
+                [sys.executable, "-s", "-m", "verifier.sandbox.zygote", str(theirs.fileno()), options],
                 pass_fds=(theirs.fileno(),),
                 cwd="/",
                 env=isolation.worker_environment("/", package_root),
@@ -315,8 +324,9 @@ def warm(package_root: str = _PACKAGE_ROOT) -> bool:
 
     For a process that forks grading processes (``os.fork``, ``multiprocessing``) before it starts
     any worker itself: each child then gets a copy of this zygote as it is forked, instead of
-    starting a zygote of its own (an interpreter importing numpy) on its first worker.  False, with
-    nothing started, where `start_worker` would give None."""
+    starting a zygote of its own (an interpreter importing numpy) on its first worker.  A zygote
+    started here also preloads `BATCH_PRELOAD` (once for the batch, not once per submission).
+    False, with nothing started, where `start_worker` would give None."""
     global _refused
     if not _usable():
         return False
@@ -325,7 +335,7 @@ def warm(package_root: str = _PACKAGE_ROOT) -> bool:
             return False
         for _ in range(2):
             try:
-                _ready(package_root)
+                _ready(package_root, BATCH_PRELOAD)
                 return True
             except _Gone:
                 _replace(None)
@@ -340,12 +350,13 @@ def _usable() -> bool:
     return requested() and _refused is None and hasattr(socket, "send_fds")
 
 
-def _ready(package_root: str) -> _Zygote:
-    """This process's live zygote, started when there is none or it died (call with `_lock` held)."""
+def _ready(package_root: str, extra: tuple[str, ...] = ()) -> _Zygote:
+    """This process's live zygote, started (preloading ``extra`` too) when there is none or it died
+    (call with `_lock` held)."""
     global _current
     if _current is None or not _current.alive():
         _replace(None)
-        _current = _Zygote.start(package_root)
+        _current = _Zygote.start(package_root, extra)
     return _current
 
 
@@ -426,9 +437,10 @@ atexit.register(stop)  # the zygote would end anyway when the socket closes; thi
 # -------------------------------------------------------------------------------- the zygote's side
 
 
-def serve(fd: int) -> int:
+def serve(fd: int, options: dict[str, Any] | None = None) -> int:
     """The zygote's loop on socket `fd`: preload, report ready, then fork one worker per request
-    (or, for ``{"op": "copy"}``, a copy of itself that serves the socket the request brings)."""
+    (or, for ``{"op": "copy"}``, a copy of itself that serves the socket the request brings).
+    ``options``: ``extra``, more modules to preload, and ``tmp``, where they may write a cache."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the helpers
     sock = socket.socket(fileno=fd)
     parent = os.getppid()
@@ -436,7 +448,10 @@ def serve(fd: int) -> int:
     # kill it under a verifier that starts workers from a thread pool.  The zygote ends instead when
     # its socket hangs up, which the verifier's end does when the verifier exits in any way (no other
     # process holds that end: it is close-on-exec and closed in forked children).
+    options = options or {}
     error = _preload()
+    if error is None:
+        _preload_extra([str(m) for m in options.get("extra") or ()], str(options.get("tmp") or ""))
     if error is None and os.getppid() != parent:
         return 0
     if error is None and _threads() != 1:
@@ -498,6 +513,33 @@ def _preload() -> str | None:
             if name == "numpy":
                 return "numpy cannot be imported"
     return None
+
+
+def _preload_extra(names: list[str], tmp: str) -> None:
+    """Import ``names`` where they can be (a failure only means that a worker imports it itself),
+    with matplotlib's config folder in a temporary folder under ``tmp`` that is removed afterwards:
+    the zygote's own folder is ``/``, and nothing is left behind.  A worker forked later keeps the
+    font list built here; its matplotlib reads its config folder as this removed one."""
+    if not names or not tmp:
+        return
+    try:
+        folder = tempfile.mkdtemp(prefix="verifier-zygote-", dir=tmp)
+    except OSError:
+        return
+    saved = os.environ.get("MPLCONFIGDIR")
+    os.environ["MPLCONFIGDIR"] = folder
+    try:
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                continue
+    finally:
+        if saved is None:
+            os.environ.pop("MPLCONFIGDIR", None)
+        else:
+            os.environ["MPLCONFIGDIR"] = saved
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _threads() -> int:
@@ -650,4 +692,4 @@ def _fresh_interpreter_state(workdir: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(int(sys.argv[1])))
+    sys.exit(serve(int(sys.argv[1]), json.loads(sys.argv[2]) if len(sys.argv) > 2 else None))

@@ -230,8 +230,10 @@ def bank_for(cfg: RunConfig, checks: Iterable[Check], seed: int) -> Bank:
 
 def remember(bank: Bank) -> None:
     """Make ``bank`` the one ``bank_for`` returns for its key (a bank read back from disk), with the
-    float logits of its problem cases computed now: processes forked later share them."""
+    float logits of its problem cases and each check's flat arrays computed now: processes forked
+    later share them instead of computing them once per submission."""
     for cb in bank.checks.values():
+        cb.flat  # noqa: B018 - computed once here, cached on the check's bank
         for entry in cb.entries:
             for case in (entry.case, *(r.case for r in entry.related)):
                 if case.is_problem:

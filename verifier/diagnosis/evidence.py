@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from verifier.diagnosis import cases as diagnose_cases
+from verifier.diagnosis import fixed
 from verifier.diagnosis.cases import case_from_plain
 from verifier.diagnosis.catalog import MISTAKES
 from verifier.diagnosis.models import as_float
@@ -80,8 +80,16 @@ def look(probe, cfg, label: str, case: Case) -> Seen:
     return Seen(label, case, observe(probe, case), exact_outputs(cfg, case))
 
 
+def seen_fixed(probe, cfg, cases: tuple[fixed.Fixed, ...]) -> list[Seen]:
+    """The candidate on fixed cases whose exact outputs are known (computed here where they are not)."""
+    return [
+        Seen(f.label, f.case, observe(probe, f.case), f.expected if f.exact is not None else exact_outputs(cfg, f.case))
+        for f in cases
+    ]
+
+
 def designed(probe, cfg) -> list[Seen]:
-    return [look(probe, cfg, label, case) for label, case in diagnose_cases.designed(cfg.target, cfg.fmt, cfg.lam)]
+    return seen_fixed(probe, cfg, fixed.designed(cfg))
 
 
 def counterexamples(result: Result, probe, cfg) -> list[Seen]:

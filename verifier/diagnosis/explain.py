@@ -20,19 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from verifier.diagnosis import cases as diagnose_cases
+from verifier.diagnosis import fixed, softmax_explain
 from verifier.diagnosis import measured as diagnose_measured
 from verifier.diagnosis import models as diagnose_models
 from verifier.diagnosis import numeric as diagnose_numeric
 from verifier.diagnosis import onset as diagnose_onset
-from verifier.diagnosis import softmax_explain
 from verifier.diagnosis.catalog import MISTAKES, ORDER
 from verifier.diagnosis.contract import contract_diagnoses, nondeterministic, setup
 from verifier.diagnosis.evidence import (
     PROBLEM_SCALE_FLOOR,
     Candidate,
     Seen,
-    adapt,
     close,
     compare_model,
     counterexamples,
@@ -44,7 +42,6 @@ from verifier.diagnosis.evidence import (
     tolerance,
 )
 from verifier.diagnosis.matching import match_models, predict
-from verifier.diagnosis.models import as_float
 from verifier.engine.candidate import Observation
 from verifier.engine.judge import compare
 from verifier.spec.case import Case
@@ -201,20 +198,18 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
             None,
         )
     points = []
-    rungs = [(z, adapt(cfg, case)) for z, case in diagnose_cases.ladder(target, fmt, cfg.lam)]
-    batched = _batched_observations(probe, target, [case for _, case in rungs])
-    for k, (z, case) in enumerate(rungs):
-        try:
-            exact_raw = target.exact(case)
-        except (ArithmeticError, ValueError):  # a rung whose truth the oracle cannot give: no evidence
+    rungs = fixed.ladder(cfg)
+    batched = _batched_observations(probe, target, [rung.case for rung in rungs])
+    for k, rung in enumerate(rungs):
+        z, case, exact_raw, expected = rung.z, rung.case, rung.exact, rung.expected
+        if exact_raw is None:  # a rung whose truth the oracle cannot give: no evidence
             continue
-        expected = as_float(exact_raw)
         truth_finite = all(np.all(np.isfinite(v)) for v in expected.values())
         obs = batched[k] if batched is not None else observe(probe, case)
         if obs.outputs is None:
             points.append(diagnose_numeric.Point(z, case, None, expected, False, math.inf, truth_finite, obs.error))
             continue
-        verdict = compare(target, case, obs.outputs, exact_raw, fmt, cfg.standard)
+        verdict = compare(target, case, obs.outputs, exact_raw, fmt, cfg.standard, rung.envelope)
         passed = verdict.passed
         if not passed and model_obj is not None:
             pred = predict(model_obj, cfg, case)

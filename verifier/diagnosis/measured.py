@@ -23,8 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from verifier.diagnosis import cases as diagnose_cases
-from verifier.diagnosis import dependence, nonlinearity
+from verifier.diagnosis import dependence, fixed, nonlinearity
 from verifier.diagnosis.clipping import guard_findings
 from verifier.diagnosis.evidence import (
     PROBLEM_SCALE_FLOOR,
@@ -37,6 +36,7 @@ from verifier.diagnosis.evidence import (
     example_text,
     join_words,
     look,
+    seen_fixed,
     show_number,
     sizes_of,
     tolerance,
@@ -53,9 +53,7 @@ Predict = Callable[[Case], dict[str, np.ndarray] | None]
 def measure(failing: dict, seen: list[Seen], probe, cfg) -> list[Candidate]:
     """Candidates from the general mechanisms (empty when none finds anything)."""
     designed_seen = [s for s in seen if not s.check]
-    looks = designed_seen + [
-        look(probe, cfg, lb, c) for lb, c in diagnose_cases.more_sizes(cfg.target, cfg.fmt, cfg.lam)
-    ]
+    looks = designed_seen + seen_fixed(probe, cfg, fixed.more_sizes(cfg))
     if any(s.obs.outputs is None for s in looks):
         return []  # a call that fails on a benign probe is a contract matter (raises, wrong-shape)
     counterexamples = [s for s in seen if s.check and s.obs.outputs is not None]

@@ -42,7 +42,7 @@ def as_float(outputs: dict[str, np.ndarray]) -> Prediction:
 
 
 _EXACT_CACHE: dict[tuple, Prediction] = {}
-_CACHE_SIZE = 256
+_CACHE_SIZE = 4096  # the models' variants of every task's designed probes, and more
 
 
 def _fingerprint(target: Target, case: Case) -> tuple:

@@ -8,6 +8,7 @@ worst ratio of error to envelope.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,9 +73,18 @@ def _mismatch_line(label: str, av: float, ev: Any, ulps: float, ratio: float, tv
     )
 
 
-def compare(target: Target, case: Case, actual: Outputs, exact: Outputs, fmt: Format, standard: str) -> Verdict:
-    """Compare ``actual`` (float arrays) with ``exact`` (mpf arrays) under ``standard``'s envelope."""
-    env = target.envelope(case, exact, fmt, standard)
+def compare(
+    target: Target,
+    case: Case,
+    actual: Outputs,
+    exact: Outputs,
+    fmt: Format,
+    standard: str,
+    envelope: Mapping[str, np.ndarray] | None = None,
+) -> Verdict:
+    """Compare ``actual`` (float arrays) with ``exact`` (mpf arrays) under ``standard``'s envelope
+    (``envelope``: that envelope when the caller already has it for this case)."""
+    env = target.envelope(case, exact, fmt, standard) if envelope is None else envelope
     worst = (-1.0, 0.0, "")  # ratio, ulps, label
     lines: list[str] = []
     failing: list[str] = []

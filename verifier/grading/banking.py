@@ -5,7 +5,8 @@ assignment's seed, so that every student is judged on the same cases (fair and r
 oracle's answers are computed once per class instead of once per submission.  The banks are cached
 under ``out/.bank`` in numpy's ``.npz`` format (no pickle), one file per task, named by a key of what
 the bank depends on and the verifier's version: a changed assignment or verifier builds new ones.
-Every process that grades calls ``prepare`` once and passes the banks to ``grade_submission``.
+Every process that grades calls ``prepare`` once and passes the banks to ``grade_submission``; it
+also computes the fixed cases diagnosis looks at (verifier/diagnosis/fixed.py), which are not stored.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 
 from verifier.about import __version__
 from verifier.checking import bank_request
+from verifier.diagnosis import fixed as fixed_cases
 from verifier.engine.bank import Bank, CheckBank, Entry, bank_key, build, remember, sharing
 from verifier.engine.samples import remember_cases
 from verifier.grading.assignment import Assignment, Task
@@ -64,6 +66,7 @@ def prepare(assignment: Assignment, out: Path | None) -> dict[str, Bank]:
                 _write(path, bank)
         remember(bank)
         remember_cases(cfg.target, [e.case for cb in bank.checks.values() for e in cb.entries])
+        fixed_cases.prepare(cfg)  # what diagnosing a failing submission of this task looks at
         banks[task.name] = bank
     return banks
 

@@ -35,8 +35,23 @@ def register_view(media_type: str, view: Callable[[Result], str]) -> None:
     VIEWS[media_type] = view
 
 
+def _plain_float(x: float) -> float | str:
+    if x - x == 0.0:  # finite
+        return x
+    return "nan" if x != x else ("inf" if x > 0 else "-inf")
+
+
 def to_plain(value: Any) -> Any:
     """Convert numbers, arrays and nested containers into JSON-ready plain data (exact floats)."""
+    t = type(value)  # the common exact types first (a grade holds tens of thousands of numbers)
+    if t is float:
+        return _plain_float(value)
+    if t is list or t is tuple:
+        return [to_plain(v) for v in value]
+    if t is dict:
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if value is None or t is str or t is bool or t is int:
+        return value
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (np.bool_,)):
@@ -136,8 +151,12 @@ class CheckResult:
     def to_json(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("counterexample", "samples")}
         data["counterexample"] = self.counterexample.to_json() if self.counterexample else None
-        data["samples"] = [[s.z, s.bits, s.passed, s.ratio] for s in self.samples]
-        return to_plain(data)
+        data = to_plain(data)
+        data["samples"] = [
+            [_plain_float(float(s.z)), _plain_float(float(s.bits)), bool(s.passed), _plain_float(float(s.ratio))]
+            for s in self.samples
+        ]
+        return data
 
 
 @dataclass(frozen=True)

@@ -80,11 +80,19 @@ def look(probe, cfg, label: str, case: Case) -> Seen:
     return Seen(label, case, observe(probe, case), exact_outputs(cfg, case))
 
 
+def observe_each(probe, cases: list[Case]) -> list[Observation] | None:
+    """The candidate on each case, the calls made in one batch; None where the probe cannot batch."""
+    many = getattr(probe, "observe_many", None)
+    return None if many is None else list(many(cases))
+
+
 def seen_fixed(probe, cfg, cases: tuple[fixed.Fixed, ...]) -> list[Seen]:
-    """The candidate on fixed cases whose exact outputs are known (computed here where they are not)."""
+    """The candidate on fixed cases whose exact outputs are known (computed here where they are not),
+    called in one batch."""
+    observed = observe_each(probe, [f.case for f in cases]) or [observe(probe, f.case) for f in cases]
     return [
-        Seen(f.label, f.case, observe(probe, f.case), f.expected if f.exact is not None else exact_outputs(cfg, f.case))
-        for f in cases
+        Seen(f.label, f.case, obs, f.expected if f.exact is not None else exact_outputs(cfg, f.case))
+        for f, obs in zip(cases, observed, strict=True)
     ]
 
 
@@ -93,7 +101,8 @@ def designed(probe, cfg) -> list[Seen]:
 
 
 def counterexamples(result: Result, probe, cfg) -> list[Seen]:
-    out = []
+    """The candidate on the counterexample of each failing check (the calls made in one batch)."""
+    found = []
     for c in result.failed():
         ce = c.counterexample
         if ce is None or not ce.inputs or c.id == "contract.deterministic":
@@ -103,8 +112,13 @@ def counterexamples(result: Result, probe, cfg) -> list[Seen]:
             exact = exact_outputs(cfg, case)
         except (ArithmeticError, ValueError, TypeError):  # an input the oracle rejects is no evidence
             continue
-        out.append(Seen(f"the counterexample of {c.id}", case, observe(probe, case), exact, c.id))
-    return out
+        found.append((c.id, case, exact))
+    cases = [case for _, case, _ in found]
+    observed = observe_each(probe, cases) or [observe(probe, case) for case in cases]
+    return [
+        Seen(f"the counterexample of {cid}", case, obs, exact, cid)
+        for (cid, case, exact), obs in zip(found, observed, strict=True)
+    ]
 
 
 def close(a: np.ndarray, p: np.ndarray, scale: float, rel: float) -> np.ndarray:

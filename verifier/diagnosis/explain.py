@@ -37,6 +37,7 @@ from verifier.diagnosis.evidence import (
     designed,
     is_right,
     observe,
+    observe_each,
     shape_words,
     show_number,
     tolerance,
@@ -246,9 +247,12 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
 
 def _batched_observations(probe, target, cases: list[Case]) -> list[Observation] | None:
     """For a pointwise target, the ladder in one call per label (the function works element-wise);
-    None when that call does not give readable outputs (then each rung is called on its own)."""
-    if not target.pointwise or not cases:
+    None when that call does not give readable outputs (then each rung is called on its own).  For
+    the other targets, one call per rung, made in one batch (None where the probe cannot batch)."""
+    if not cases:
         return None
+    if not target.pointwise:
+        return observe_each(probe, cases)
     out: list[Observation | None] = [None] * len(cases)
     groups: dict[float, list[int]] = {}
     for i, c in enumerate(cases):

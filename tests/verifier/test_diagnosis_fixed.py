@@ -93,3 +93,13 @@ def test_prepare_never_raises(monkeypatch):
 
     monkeypatch.setattr(fixed, "ladder", broken)
     fixed.prepare(_cfg("cost", 0.9))  # diagnosis computes (and reports) it where it is used
+
+
+def test_only_so_many_configurations_are_kept(monkeypatch):
+    monkeypatch.setattr(fixed, "_KNOWN", {})
+    monkeypatch.setattr(fixed, "_KEEP", 2)
+    first = fixed.designed(_cfg("cost", 0.1))
+    fixed.designed(_cfg("cost", 0.2))
+    fixed.designed(_cfg("cost", 0.3))
+    assert len(fixed._KNOWN) == 2
+    assert fixed.designed(_cfg("cost", 0.1)) is not first  # the oldest went, and is computed again

@@ -40,6 +40,7 @@ class Fixed:
 
 
 _KNOWN: dict[tuple, tuple[Fixed, ...]] = {}
+_KEEP = 128  # configurations kept (a grading process has one per task and kind; the oldest go first)
 
 
 def _key(cfg, kind: str) -> tuple | None:
@@ -88,6 +89,8 @@ def _kept(cfg, kind: str, make: Callable[[], list[Fixed]]) -> tuple[Fixed, ...]:
     if known is None:
         known = tuple(make())
         if key is not None:
+            if len(_KNOWN) >= _KEEP:
+                _KNOWN.pop(next(iter(_KNOWN)))
             _KNOWN[key] = known
     return known
 

@@ -66,7 +66,7 @@ __all__ = ["ENV_VAR", "Forked", "WorkerSpec", "refused", "requested", "start_wor
 ENV_VAR = "VERIFIER_ZYGOTE"
 PRELOAD = ("numpy", "scipy.special")  # optional: a missing one is skipped
 # Preloaded too by a zygote started for a batch (`warm`): notebooks import pyplot, and a worker that
-# imports it itself builds matplotlib's font list anew in its empty config folder (about 0.9 s of CPU
+# imports it itself builds matplotlib's font list anew in its empty config folder (about 0.8 s of CPU
 # per submission); the zygote builds it once, in a temporary folder it removes before it serves.
 BATCH_PRELOAD = ("matplotlib.pyplot",)
 START_TIMEOUT = 60.0  # seconds for the zygote to import what it preloads

@@ -36,6 +36,11 @@ def ladder_points(fmt: Format) -> list[float]:
     return [-v for v in reversed(mags)] + mags
 
 
+def adapt(cfg, case: Case) -> Case:
+    """A designed case as this run's candidate sees it (its problem form; no b for a model without bias)."""
+    return cfg.adapt(case) if hasattr(cfg, "adapt") else case
+
+
 def case_from_plain(inputs: dict[str, Any], fmt: Format) -> Case:
     """Inverse of ``Case.plain``: numpy arrays in the format, floats for b and lam."""
     return Case.from_plain(inputs, fmt.dtype)

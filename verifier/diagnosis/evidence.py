@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from verifier.diagnosis import fixed
-from verifier.diagnosis.cases import case_from_plain
+from verifier.diagnosis.cases import adapt, case_from_plain
 from verifier.diagnosis.catalog import MISTAKES
 from verifier.diagnosis.models import as_float
 from verifier.engine.candidate import Observation
@@ -69,27 +69,22 @@ def exact_outputs(cfg, case: Case) -> dict[str, np.ndarray]:
     return as_float(cfg.target.exact(case))
 
 
-def adapt(cfg, case: Case) -> Case:
-    """A designed case as this run's candidate sees it (its problem form; no b for a model without bias)."""
-    return cfg.adapt(case) if hasattr(cfg, "adapt") else case
-
-
 def look(probe, cfg, label: str, case: Case) -> Seen:
     """The candidate and the oracle on one designed case (adapted to the run's problem form)."""
     case = adapt(cfg, case)
     return Seen(label, case, observe(probe, case), exact_outputs(cfg, case))
 
 
-def observe_each(probe, cases: list[Case]) -> list[Observation] | None:
-    """The candidate on each case, the calls made in one batch; None where the probe cannot batch."""
+def observe_each(probe, cases: list[Case]) -> list[Observation]:
+    """The candidate on each case: the calls made in one batch where the probe can batch them."""
     many = getattr(probe, "observe_many", None)
-    return None if many is None else list(many(cases))
+    return list(many(cases)) if many is not None else [observe(probe, case) for case in cases]
 
 
 def seen_fixed(probe, cfg, cases: tuple[fixed.Fixed, ...]) -> list[Seen]:
     """The candidate on fixed cases whose exact outputs are known (computed here where they are not),
     called in one batch."""
-    observed = observe_each(probe, [f.case for f in cases]) or [observe(probe, f.case) for f in cases]
+    observed = observe_each(probe, [f.case for f in cases])
     return [
         Seen(f.label, f.case, obs, f.expected if f.exact is not None else exact_outputs(cfg, f.case))
         for f, obs in zip(cases, observed, strict=True)
@@ -114,7 +109,7 @@ def counterexamples(result: Result, probe, cfg) -> list[Seen]:
             continue
         found.append((c.id, case, exact))
     cases = [case for _, case, _ in found]
-    observed = observe_each(probe, cases) or [observe(probe, case) for case in cases]
+    observed = observe_each(probe, cases)
     return [
         Seen(f"the counterexample of {cid}", case, obs, exact, cid)
         for (cid, case, exact), obs in zip(found, observed, strict=True)

@@ -248,7 +248,7 @@ def _tails(failing: dict, seen: list[Seen], probe, cfg, model: Candidate | None)
 def _batched_observations(probe, target, cases: list[Case]) -> list[Observation] | None:
     """For a pointwise target, the ladder in one call per label (the function works element-wise);
     None when that call does not give readable outputs (then each rung is called on its own).  For
-    the other targets, one call per rung, made in one batch (None where the probe cannot batch)."""
+    the other targets, one call per rung, made in one batch where the probe can batch them."""
     if not cases:
         return None
     if not target.pointwise:

@@ -65,12 +65,8 @@ def _key(cfg, kind: str) -> tuple | None:
     )
 
 
-def _adapt(cfg, case: Case) -> Case:
-    return cfg.adapt(case) if hasattr(cfg, "adapt") else case
-
-
 def _build(cfg, label: str, z: float, case: Case) -> Fixed:
-    case = _adapt(cfg, case)
+    case = diagnose_cases.adapt(cfg, case)
     try:
         exact = cfg.target.exact(case)
         expected = as_float(exact)

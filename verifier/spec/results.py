@@ -50,21 +50,14 @@ def to_plain(value: Any) -> Any:
         return [to_plain(v) for v in value]
     if t is dict:
         return {str(k): to_plain(v) for k, v in value.items()}
-    if value is None or t is str or t is bool or t is int:
-        return value
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or t is str or t is bool or t is int or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (np.bool_,)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        x = float(value)
-        if math.isnan(x):
-            return "nan"
-        if math.isinf(x):
-            return "inf" if x > 0 else "-inf"
-        return x
+        return _plain_float(float(value))
     if isinstance(value, np.ndarray):
         return to_plain(value.tolist())
     if isinstance(value, dict):

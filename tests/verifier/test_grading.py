@@ -166,7 +166,72 @@ def test_a_second_run_reuses_every_grade_without_touching_it(graded_class):
     stamps = {p: p.stat().st_mtime_ns for p in out.glob("submissions/*/grade.json")}
     run = grade_class(subs, assignment, out, jobs=2, progress=None, views=CLASS_REPORTS)
     assert run.reused == len(grades) and run.graded == 0
+    assert all(g.summary for g in run.grades)  # read back as a class run keeps them
     assert {p: p.stat().st_mtime_ns for p in out.glob("submissions/*/grade.json")} == stamps
+
+
+def _without_samples(data):
+    for task in data["tasks"]:
+        for check in (task["result"] or {}).get("checks", ()):
+            check["samples"] = []
+    return data
+
+
+def test_a_class_run_keeps_each_grade_whole_but_for_its_plot_samples(graded_class):
+    _, out, _, grades, _ = graded_class
+    plotted = 0
+    for g in grades.values():
+        whole = read_grade(out / "submissions" / g.slug / "grade.json")
+        assert g.summary and not whole.summary
+        assert all(not c.samples for t in g.tasks if t.result for c in t.result.checks)
+        plotted += sum(len(c.samples) for t in whole.tasks if t.result for c in t.result.checks)
+        # everything else is kept exactly: scores, checks, messages, counterexamples, diagnoses
+        assert g.to_json() == _without_samples(whole.to_json())
+        assert g.for_class() is g
+    assert plotted > 0  # the stored grades do have the samples the reports plot
+
+
+def test_the_class_views_from_the_kept_grades_are_those_of_the_whole_grades(graded_class):
+    from verifier.report.csv_grades import grades_csv
+    from verifier.report.html import render_index
+    from verifier.report.junit import junit_xml
+
+    _, out, assignment, grades, run = graded_class
+    whole = [read_grade(out / "submissions" / g.slug / "grade.json") for g in run.grades]
+    for view in (grades_csv, junit_xml, render_index):
+        assert view(run.grades, assignment) == view(whole, assignment)
+
+
+def test_texts_a_class_repeats_are_one_object_in_memory(graded_class):
+    grades = list(graded_class[3].values())
+    titles = {}
+    for g in grades:
+        for t in g.tasks:
+            for c in t.checks:
+                titles.setdefault((t.name, c.id), c.title)
+                assert c.title is titles[(t.name, c.id)]
+    assert grades[0].versions is grades[1].versions
+
+
+def test_a_grade_kept_for_the_class_views_is_never_stored_as_the_record(graded_class, tmp_path):
+    from verifier.grading.store import write_grade
+
+    g = graded_class[3]["correct"]
+    with pytest.raises(ValueError, match="not a record"):
+        write_grade(tmp_path, g)
+    assert not (tmp_path / "grade.json").exists()
+
+
+def test_a_resumed_run_writes_a_missing_report_from_the_whole_grade(graded_class, tmp_path):
+    subs, out, assignment, _, _ = graded_class
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    report = copy / "submissions" / "correct" / "report.html"
+    before = report.read_text()
+    report.unlink()
+    run = grade_class(subs, assignment, copy, jobs=1, progress=None, views=CLASS_REPORTS)
+    assert run.graded == 0
+    assert report.read_text() == before  # the error plots included: drawn from the stored samples
 
 
 def test_a_changed_assignment_regrades(tmp_path, monkeypatch):

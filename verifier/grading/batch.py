@@ -39,7 +39,7 @@ from verifier.grading.discovery import Submission, discover
 from verifier.grading.grades import SubmissionGrade
 from verifier.grading.integrity import CodeManifest
 from verifier.grading.scoring import failed_grade, grade_submission
-from verifier.grading.store import finished, grade_path, split_done, write_grade
+from verifier.grading.store import finished, grade_path, read_grade, split_done, write_grade
 from verifier.sandbox import zygote
 from verifier.sandbox.outcomes import signal_name
 
@@ -262,7 +262,9 @@ class Progress:
 
 @dataclass(frozen=True)
 class ClassRun:
-    """What ``grade_class`` did: all grades, and how many were reused from an earlier run."""
+    """What ``grade_class`` did: all grades, and how many were reused from an earlier run.  The grades
+    are as a class run keeps them (``SubmissionGrade.for_class``: without the error-plot samples, so
+    memory stays small for a large class); the whole grade of each is in the store (``store.finished``)."""
 
     grades: list[SubmissionGrade]
     reused: int
@@ -432,7 +434,8 @@ def grade_many(
                 pool.start(pending.pop(0))
                 bar.update(len(pool.running))
             for r in pool.wait():
-                grade = grades[r.sub.slug] = pool.grade_of(r, len(grades))
+                grade = pool.grade_of(r, len(grades))
+                grades[r.sub.slug] = grade.for_class()  # the whole grade is in the store
                 bar.update(len(pool.running), grade)
                 if on_graded is not None:
                     on_graded(grade)
@@ -454,9 +457,10 @@ def finish_views(
     try:
         if views.submission is not None:
             for sub, grade in zip(subs, grades):
-                folder = grade_path(out, sub).parent
-                if not all((folder / name).exists() for name in views.marker):
-                    views.submission(grade, folder, assignment)
+                path = grade_path(out, sub)
+                if not all((path.parent / name).exists() for name in views.marker):
+                    # from the whole grade as stored (the one kept in memory lacks the plots' samples)
+                    views.submission(read_grade(path) or grade, path.parent, assignment)
         if views.whole_class is not None:
             views.whole_class(grades, out, assignment)
     except OSError as exc:

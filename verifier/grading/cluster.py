@@ -407,7 +407,7 @@ def grade_on_cluster(
         bar.line(f"{reused} of {len(subs)} submissions already graded in {out}; grading the other {len(pending)}")
 
     def on_done(sub: Submission, grade: SubmissionGrade) -> None:
-        grades[sub.slug] = grade
+        grades[sub.slug] = grade.for_class()  # the whole grade is in the store
         if on_graded is not None:
             on_graded(grade)
 

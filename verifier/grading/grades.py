@@ -6,10 +6,11 @@ Views (HTML, CSV, JUnit, Gradescope) read these types without importing the code
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from verifier.spec.results import Result
+from verifier.spec.results import CheckResult, Result
 
 GRADE_SCHEMA = "grade/2"
 
@@ -69,6 +70,7 @@ class SubmissionGrade:
     profile: str = ""
     versions: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what discovery did not take as it was (refused archive entries, links)
+    summary: bool = field(default=False, compare=False)  # made by ``for_class``: not a record to store
 
     @property
     def passed(self) -> bool:
@@ -79,6 +81,35 @@ class SubmissionGrade:
         if self.error:
             return "error"
         return "pass" if self.passed else "fail"
+
+    def for_class(self) -> SubmissionGrade:
+        """This grade as a class run keeps it in memory for the class views and its summary: every
+        score, check, message, counterexample and diagnosis, without the error-plot samples that only
+        the submission's own report draws, and with the texts a class repeats (titles, ids, versions,
+        the messages of passed checks) shared between grades.  Read-only; it is not a record:
+        ``summary`` is True and the store refuses to write it (grade.json keeps the whole grade)."""
+        if self.summary:
+            return self
+        tasks = tuple(
+            replace(
+                t,
+                name=_shared(t.name),
+                function=_shared(t.function),
+                source=_shared(t.source),
+                checks=tuple(_shared_check_grade(c) for c in t.checks),
+                result=_result_for_class(t.result) if t.result is not None else None,
+            )
+            for t in self.tasks
+        )
+        return replace(
+            self,
+            assignment=_shared(self.assignment),
+            assignment_hash=_shared(self.assignment_hash),
+            profile=_shared(self.profile),
+            versions=_shared_versions(self.versions),
+            tasks=tasks,
+            summary=True,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -144,3 +175,62 @@ class SubmissionGrade:
             versions=data.get("versions", {}),
             notes=tuple(data.get("notes", ())),
         )
+
+
+# ------------------------------------------------------------------------------ grades for a class
+_VERSIONS: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+
+def _shared(text: str) -> str:
+    """One object for every equal text a class run keeps (``sys.intern``)."""
+    return sys.intern(text) if type(text) is str else text
+
+
+def _shared_versions(versions: dict[str, str]) -> dict[str, str]:
+    """One dict for every equal ``versions`` of a class (few distinct ones exist in a run); read-only."""
+    key = tuple(versions.items())
+    if len(_VERSIONS) > 64 and key not in _VERSIONS:
+        return versions
+    return _VERSIONS.setdefault(key, versions)
+
+
+def _shared_check_grade(c: CheckGrade) -> CheckGrade:
+    return replace(
+        c,
+        id=_shared(c.id),
+        tier=_shared(c.tier),
+        title=_shared(c.title),
+        visibility=_shared(c.visibility),
+        message=_shared(c.message),
+    )
+
+
+def _shared_check_result(c: CheckResult) -> CheckResult:
+    return replace(
+        c,
+        id=_shared(c.id),
+        tier=_shared(c.tier),
+        title=_shared(c.title),
+        message=_shared(c.message),
+        region=_shared(c.region),
+        status=_shared(c.status),
+        findings=tuple(_shared(f) for f in c.findings),
+        samples=(),
+    )
+
+
+def _result_for_class(result: Result) -> Result:
+    return replace(
+        result,
+        target=_shared(result.target),
+        convention=_shared(result.convention),
+        precision=_shared(result.precision),
+        standard=_shared(result.standard),
+        profile=_shared(result.profile),
+        candidate=_shared(result.candidate),
+        function=_shared(result.function),
+        signature=_shared(result.signature),
+        checks=tuple(_shared_check_result(c) for c in result.checks),
+        warnings=tuple(_shared(w) for w in result.warnings),
+        versions=_shared_versions(result.versions),
+    )

@@ -207,7 +207,7 @@ def _gather(shards: list[_ShardOutput], digest: str) -> tuple[dict[str, Submissi
                     f"--merge: {grade.submission!r} is graded differently in {found_in[slug]} and {s.folder}: "
                     "merge only one of them"
                 )
-            grades.setdefault(slug, grade)
+            grades.setdefault(slug, grade.for_class())  # the whole grade stays in its shard's store
             found_in.setdefault(slug, s.folder)
     return grades, found_in
 
@@ -259,8 +259,12 @@ def merge_shards(
 
 def _copy_submission(source: Path, folder: Path, grade: SubmissionGrade, assignment: Assignment, views: Views) -> None:
     """grade.json into ``folder``, and the submission's views: copied from the shard's ``source``
-    folder when it has every one of them (``views.marker``), written from the grade otherwise."""
-    write_grade(folder, grade)
+    folder when it has every one of them (``views.marker``), written from the whole grade otherwise
+    (``grade`` is the one kept for the class views; grade.json is copied as the shard wrote it)."""
+    whole = read_grade(source / "grade.json")
+    if whole is None or not same_grade(whole, grade):  # read a moment ago: the shard changed meanwhile
+        raise UsageError(f"--merge: {source / 'grade.json'} changed while the shards were merged; run the merge again")
+    write_grade(folder, whole)
     if views.submission is None:
         return
     copies = [source / name for name in views.marker]
@@ -268,4 +272,4 @@ def _copy_submission(source: Path, folder: Path, grade: SubmissionGrade, assignm
         for p in copies:
             atomic_write(folder / p.name, p.read_text(encoding="utf-8"))
     else:
-        views.submission(grade, folder, assignment)
+        views.submission(whole, folder, assignment)

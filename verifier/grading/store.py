@@ -57,18 +57,22 @@ def finished(out: Path, sub: Submission, digest: str) -> SubmissionGrade | None:
 
 
 def split_done(subs: list[Submission], out: Path, digest: str) -> tuple[dict[str, SubmissionGrade], list[Submission]]:
-    """The finished grades in ``out`` (by slug) and the submissions still to grade, in their order."""
+    """The finished grades in ``out`` (by slug, as a class run keeps them: ``for_class``) and the
+    submissions still to grade, in their order."""
     done: dict[str, SubmissionGrade] = {}
     pending: list[Submission] = []
     for sub in subs:
         grade = finished(out, sub, digest)
         if grade is not None:
-            done[sub.slug] = grade
+            done[sub.slug] = grade.for_class()
         else:
             pending.append(sub)
     return done, pending
 
 
 def write_grade(folder: Path, grade: SubmissionGrade) -> None:
-    """``folder``/grade.json, atomically (the marker that the submission is done)."""
+    """``folder``/grade.json, atomically (the marker that the submission is done).  A grade kept for
+    the class views (``SubmissionGrade.for_class``) lacks parts of the record: ValueError."""
+    if grade.summary:
+        raise ValueError(f"the grade of {grade.submission!r} kept for the class views is not a record to store")
     atomic_write(folder / "grade.json", json.dumps(grade.to_json(), indent=1, allow_nan=False))

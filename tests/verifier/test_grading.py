@@ -6,10 +6,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verifier.grading import batch
 from verifier.grading import scoring as grading
@@ -232,6 +235,38 @@ def test_a_resumed_run_writes_a_missing_report_from_the_whole_grade(graded_class
     run = grade_class(subs, assignment, copy, jobs=1, progress=None, views=CLASS_REPORTS)
     assert run.graded == 0
     assert report.read_text() == before  # the error plots included: drawn from the stored samples
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)))  # what UTF-8 can hold: no lone surrogates
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_TEXT, max_size=12), _TEXT)
+def test_atomic_write_writes_a_text_or_its_pieces_in_order(pieces, old):
+    from verifier.grading.store import atomic_write
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sub" / "view.txt"
+        atomic_write(path, old)
+        assert path.read_bytes() == old.encode("utf-8")
+        atomic_write(path, iter(pieces))
+        assert path.read_bytes() == "".join(pieces).encode("utf-8")
+        assert [p.name for p in path.parent.iterdir()] == ["view.txt"]
+
+
+def test_a_failure_while_writing_pieces_keeps_the_old_file_and_leaves_nothing(tmp_path):
+    from verifier.grading.store import atomic_write
+
+    path = tmp_path / "junit.xml"
+    path.write_text("old")
+
+    def pieces():
+        yield "new, "
+        raise RuntimeError("a view failed half way")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(path, pieces())
+    assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["junit.xml"]
 
 
 def test_a_changed_assignment_regrades(tmp_path, monkeypatch):

@@ -23,7 +23,7 @@ from verifier.grading.scoring import failed_grade, score_task
 from verifier.report.csv_grades import grades_csv, safe_cell
 from verifier.report.gradescope_json import gradescope_results
 from verifier.report.html import render_check_fragment, render_index, render_submission
-from verifier.report.junit import junit_xml
+from verifier.report.junit import junit_parts, junit_xml
 from verifier.report.plots import ILL_CONDITIONED_NOTE, error_plot, error_plot_data, score_histogram
 from verifier.report.snippet import reproduce
 from verifier.spec.results import CheckResult, Counterexample, Diagnosis, Result, Sample
@@ -235,6 +235,33 @@ def test_junit_parses_and_counts_even_with_hostile_text():
     failure = case.find("failure")
     assert HOSTILE in failure.text and "\x1b" not in failure.text
     assert suites[0].find("properties/property[@name='seed']").get("value") == "99"
+
+
+def _totals_match_the_suites(root: ET.Element) -> None:
+    suites = root.findall("testsuite")
+    for key, tag in (("failures", "failure"), ("errors", "error")):
+        assert int(root.get(key)) == sum(len(s.findall(f"testcase/{tag}")) for s in suites)
+        for s in suites:
+            assert int(s.get(key)) == len(s.findall(f"testcase/{tag}"))
+    assert int(root.get("tests")) == sum(len(s.findall("testcase")) for s in suites)
+
+
+def test_junit_is_written_one_suite_at_a_time_and_its_totals_come_first():
+    errored = failed_grade(Submission("dan", (), "dan", None), ASSIGNMENT, "the grading process crashed")
+    grades = [make_grade(), errored, make_grade(name="bob")]
+    parts = list(junit_parts(grades, ASSIGNMENT))
+    assert len(parts) == len(grades) + 2  # the document's head, a piece per submission, its end
+    assert "".join(parts) == junit_xml(grades, ASSIGNMENT)
+    head = ET.fromstring((parts[0] + "</testsuites>").encode())
+    assert head.get("tests") == "9" and head.get("failures") == "2" and int(head.get("errors")) > 0
+    root = ET.fromstring("".join(parts).encode())
+    assert [s.get("name") for s in root.findall("testsuite")][1:] == ["dan", "bob"]
+    _totals_match_the_suites(root)
+
+
+def test_junit_of_an_empty_class_parses_with_no_tests():
+    root = ET.fromstring(junit_xml([], ASSIGNMENT).encode())
+    assert root.tag == "testsuites" and root.get("tests") == "0" and not list(root)
 
 
 # --------------------------------------------------------------------------- HTML

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from verifier.report.text import check_feedback
 
 if TYPE_CHECKING:
     from verifier.grading.assignment import Assignment
-    from verifier.grading.grades import SubmissionGrade
+    from verifier.grading.grades import CheckGrade, SubmissionGrade, TaskGrade
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -27,41 +27,63 @@ def xml_text(text: object) -> str:
 
 def junit_xml(grades: Iterable[SubmissionGrade], assignment: Assignment) -> str:
     """The JUnit XML text of a run."""
+    return "".join(junit_parts(list(grades), assignment))
+
+
+def junit_parts(grades: Sequence[SubmissionGrade], assignment: Assignment) -> Iterator[str]:
+    """The JUnit XML text of a run in pieces, one ``testsuite`` at a time (what ``junit_xml`` joins):
+    a large class's file is written without the whole document in memory."""
+    counts = [_counts(g) for g in grades]
     root = ET.Element("testsuites", name=xml_text(assignment.name))
-    total = failures = errors = 0
+    root.set("tests", str(sum(c[0] for c in counts)))
+    root.set("failures", str(sum(c[1] for c in counts)))
+    root.set("errors", str(sum(c[2] for c in counts)))
+    empty = ET.tostring(root, encoding="unicode", xml_declaration=True)  # <?xml ...?>\n<testsuites ... />
+    if not grades:
+        yield empty + "\n"
+        return
+    yield empty.removesuffix(" />") + ">"
     for g in grades:
-        suite = ET.SubElement(root, "testsuite", name=xml_text(g.submission))
-        n = nf = ne = 0
-        for task in g.tasks:
-            by_id = {c.id: c for c in task.result.checks} if task.result is not None else {}
-            for cg in task.checks:
-                n += 1
-                case = ET.SubElement(
-                    suite,
-                    "testcase",
-                    classname=xml_text(f"{g.submission}.{task.name}"),
-                    name=xml_text(cg.id),
-                    time="0",
-                )
-                if cg.passed:
-                    continue
-                text = xml_text(check_feedback(task.result, by_id.get(cg.id), fallback=cg.message))
-                first = text.splitlines()[0] if text else "failed"
-                if task.error or g.error:
-                    ne += 1
-                    ET.SubElement(case, "error", message=first[:500]).text = text
-                else:
-                    nf += 1
-                    ET.SubElement(case, "failure", message=first[:500]).text = text
-        suite.set("tests", str(n))
-        suite.set("failures", str(nf))
-        suite.set("errors", str(ne))
-        suite.set("time", f"{g.elapsed:.3f}")
-        props = ET.SubElement(suite, "properties")
-        for key, value in (("seed", g.seed), ("score", g.score), ("max_score", g.max_score)):
-            ET.SubElement(props, "property", name=key, value=xml_text(value))
-        total, failures, errors = total + n, failures + nf, errors + ne
-    root.set("tests", str(total))
-    root.set("failures", str(failures))
-    root.set("errors", str(errors))
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+        yield ET.tostring(_suite(g), encoding="unicode")
+    yield "</testsuites>\n"
+
+
+def _failed(g: SubmissionGrade) -> Iterator[tuple[TaskGrade, CheckGrade]]:
+    return ((task, cg) for task in g.tasks for cg in task.checks if not cg.passed)
+
+
+def _counts(g: SubmissionGrade) -> tuple[int, int, int]:
+    """(tests, failures, errors) of ``g``'s testsuite."""
+    tests = sum(len(task.checks) for task in g.tasks)
+    errors = sum(1 for task, _ in _failed(g) if task.error or g.error)
+    failures = sum(1 for _ in _failed(g)) - errors
+    return tests, failures, errors
+
+
+def _suite(g: SubmissionGrade) -> ET.Element:
+    suite = ET.Element("testsuite", name=xml_text(g.submission))
+    for task in g.tasks:
+        by_id = {c.id: c for c in task.result.checks} if task.result is not None else {}
+        for cg in task.checks:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=xml_text(f"{g.submission}.{task.name}"),
+                name=xml_text(cg.id),
+                time="0",
+            )
+            if cg.passed:
+                continue
+            text = xml_text(check_feedback(task.result, by_id.get(cg.id), fallback=cg.message))
+            first = text.splitlines()[0] if text else "failed"
+            kind = "error" if task.error or g.error else "failure"
+            ET.SubElement(case, kind, message=first[:500]).text = text
+    tests, failures, errors = _counts(g)
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("time", f"{g.elapsed:.3f}")
+    props = ET.SubElement(suite, "properties")
+    for key, value in (("seed", g.seed), ("score", g.score), ("max_score", g.max_score)):
+        ET.SubElement(props, "property", name=key, value=xml_text(value))
+    return suite

@@ -13,7 +13,7 @@ from verifier.grading.store import atomic_write
 from verifier.report.csv_grades import grades_csv
 from verifier.report.gradescope_json import gradescope_results
 from verifier.report.html import render_index, render_submission
-from verifier.report.junit import junit_xml
+from verifier.report.junit import junit_parts
 
 
 def write_views(grade: SubmissionGrade, folder: Path, assignment: Assignment) -> None:
@@ -25,7 +25,7 @@ def write_views(grade: SubmissionGrade, folder: Path, assignment: Assignment) ->
 def write_class_views(grades: list[SubmissionGrade], out: Path, assignment: Assignment) -> None:
     """index.html, grades.csv and junit.xml for the whole class."""
     atomic_write(out / "grades.csv", grades_csv(grades, assignment))
-    atomic_write(out / "junit.xml", junit_xml(grades, assignment))
+    atomic_write(out / "junit.xml", junit_parts(grades, assignment))  # one testsuite at a time
     atomic_write(out / "index.html", render_index(grades, assignment))
 
 

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from verifier.spec.results import CheckResult, Result
+from verifier.spec.results import Result
 
 GRADE_SCHEMA = "grade/2"
 
@@ -91,21 +91,17 @@ class SubmissionGrade:
         if self.summary:
             return self
         tasks = tuple(
-            replace(
+            _sharing(
                 t,
-                name=_shared(t.name),
-                function=_shared(t.function),
-                source=_shared(t.source),
-                checks=tuple(_shared_check_grade(c) for c in t.checks),
+                ("name", "function", "source"),
+                checks=tuple(_sharing(c, _CHECK_GRADE_TEXTS) for c in t.checks),
                 result=_result_for_class(t.result) if t.result is not None else None,
             )
             for t in self.tasks
         )
-        return replace(
+        return _sharing(
             self,
-            assignment=_shared(self.assignment),
-            assignment_hash=_shared(self.assignment_hash),
-            profile=_shared(self.profile),
+            ("assignment", "assignment_hash", "profile"),
             versions=_shared_versions(self.versions),
             tasks=tasks,
             summary=True,
@@ -194,43 +190,25 @@ def _shared_versions(versions: dict[str, str]) -> dict[str, str]:
     return _VERSIONS.setdefault(key, versions)
 
 
-def _shared_check_grade(c: CheckGrade) -> CheckGrade:
-    return replace(
-        c,
-        id=_shared(c.id),
-        tier=_shared(c.tier),
-        title=_shared(c.title),
-        visibility=_shared(c.visibility),
-        message=_shared(c.message),
-    )
+_CHECK_GRADE_TEXTS = ("id", "tier", "title", "visibility", "message")
+_CHECK_RESULT_TEXTS = ("id", "tier", "title", "message", "region", "status")
+_RESULT_TEXTS = ("target", "convention", "precision", "standard", "profile", "candidate", "function", "signature")
 
 
-def _shared_check_result(c: CheckResult) -> CheckResult:
-    return replace(
-        c,
-        id=_shared(c.id),
-        tier=_shared(c.tier),
-        title=_shared(c.title),
-        message=_shared(c.message),
-        region=_shared(c.region),
-        status=_shared(c.status),
-        findings=tuple(_shared(f) for f in c.findings),
-        samples=(),
-    )
+def _sharing(obj: Any, texts: tuple[str, ...], **changes: Any) -> Any:
+    """``obj`` (a frozen dataclass) with its fields ``texts`` shared (``_shared``) and ``changes`` made."""
+    return replace(obj, **{name: _shared(getattr(obj, name)) for name in texts}, **changes)
 
 
 def _result_for_class(result: Result) -> Result:
-    return replace(
+    checks = tuple(
+        _sharing(c, _CHECK_RESULT_TEXTS, findings=tuple(_shared(f) for f in c.findings), samples=())
+        for c in result.checks
+    )
+    return _sharing(
         result,
-        target=_shared(result.target),
-        convention=_shared(result.convention),
-        precision=_shared(result.precision),
-        standard=_shared(result.standard),
-        profile=_shared(result.profile),
-        candidate=_shared(result.candidate),
-        function=_shared(result.function),
-        signature=_shared(result.signature),
-        checks=tuple(_shared_check_result(c) for c in result.checks),
+        _RESULT_TEXTS,
+        checks=checks,
         warnings=tuple(_shared(w) for w in result.warnings),
         versions=_shared_versions(result.versions),
     )

@@ -191,6 +191,9 @@ def test_a_class_run_keeps_each_grade_whole_but_for_its_plot_samples(graded_clas
         # everything else is kept exactly: scores, checks, messages, counterexamples, diagnoses
         assert g.to_json() == _without_samples(whole.to_json())
         assert g.for_class() is g
+        # read straight into the kept form (what a resumed run and a merge do): the same grade
+        read_kept = read_grade(out / "submissions" / g.slug / "grade.json", whole=False)
+        assert read_kept.summary and read_kept.to_json() == g.to_json()
     assert plotted > 0  # the stored grades do have the samples the reports plot
 
 

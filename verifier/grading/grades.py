@@ -141,7 +141,11 @@ class SubmissionGrade:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SubmissionGrade:
+    def from_json(cls, data: dict[str, Any], whole: bool = True) -> SubmissionGrade:
+        """The grade ``to_json`` wrote; with ``whole=False`` as ``for_class`` keeps it, read faster (the
+        error-plot samples are never built)."""
+        if not whole:
+            return cls.from_json(_without_samples(data)).for_class()
         tasks = tuple(
             TaskGrade(
                 name=t["name"],
@@ -174,6 +178,18 @@ class SubmissionGrade:
 
 
 # ------------------------------------------------------------------------------ grades for a class
+def _without_samples(data: dict[str, Any]) -> dict[str, Any]:
+    """A grade's JSON without its checks' samples (a shallow copy: ``data`` is left as it is)."""
+    tasks = []
+    for t in data["tasks"]:
+        result = t.get("result")
+        if result:
+            checks = [{**c, "samples": []} if c.get("samples") else c for c in result["checks"]]
+            t = {**t, "result": {**result, "checks": checks}}
+        tasks.append(t)
+    return {**data, "tasks": tasks}
+
+
 _VERSIONS: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
 

@@ -196,7 +196,7 @@ def _gather(shards: list[_ShardOutput], digest: str) -> tuple[dict[str, Submissi
     found_in: dict[str, Path] = {}
     for s in shards:
         for slug in s.slugs:
-            grade = read_grade(s.folder / "submissions" / slug / "grade.json")
+            grade = read_grade(s.folder / "submissions" / slug / "grade.json", whole=False)
             if grade is None or grade.assignment_hash != digest:
                 raise UsageError(
                     f"--merge {s.folder}: shard {s.shard} did not finish ({slug} has no grade): run that shard's "
@@ -207,7 +207,7 @@ def _gather(shards: list[_ShardOutput], digest: str) -> tuple[dict[str, Submissi
                     f"--merge: {grade.submission!r} is graded differently in {found_in[slug]} and {s.folder}: "
                     "merge only one of them"
                 )
-            grades.setdefault(slug, grade.for_class())  # the whole grade stays in its shard's store
+            grades.setdefault(slug, grade)  # kept for the class views: the whole grade stays in the shard
             found_in.setdefault(slug, s.folder)
     return grades, found_in
 

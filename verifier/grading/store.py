@@ -41,18 +41,20 @@ def grade_path(out: Path, sub: Submission) -> Path:
     return out / "submissions" / sub.slug / "grade.json"
 
 
-def read_grade(path: Path) -> SubmissionGrade | None:
-    """A grade written earlier, or None when it is absent or unreadable."""
+def read_grade(path: Path, whole: bool = True) -> SubmissionGrade | None:
+    """A grade written earlier, or None when it is absent or unreadable; ``whole=False``: as a class
+    run keeps it (``SubmissionGrade.for_class``), read faster."""
     try:
-        return SubmissionGrade.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return SubmissionGrade.from_json(json.loads(path.read_text(encoding="utf-8")), whole)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def finished(out: Path, sub: Submission, digest: str) -> SubmissionGrade | None:
+def finished(out: Path, sub: Submission, digest: str, whole: bool = True) -> SubmissionGrade | None:
     """``sub``'s grade in the store under ``out`` when it is done for the assignment hash ``digest``;
-    None when it is still to be graded (absent, unreadable, another assignment or another submission)."""
-    grade = read_grade(grade_path(out, sub))
+    None when it is still to be graded (absent, unreadable, another assignment or another submission).
+    ``whole=False``: the grade as a class run keeps it (``read_grade``)."""
+    grade = read_grade(grade_path(out, sub), whole)
     if grade is not None and grade.assignment_hash == digest and grade.submission == sub.name:
         return grade
     return None
@@ -64,9 +66,9 @@ def split_done(subs: list[Submission], out: Path, digest: str) -> tuple[dict[str
     done: dict[str, SubmissionGrade] = {}
     pending: list[Submission] = []
     for sub in subs:
-        grade = finished(out, sub, digest)
+        grade = finished(out, sub, digest, whole=False)
         if grade is not None:
-            done[sub.slug] = grade.for_class()
+            done[sub.slug] = grade
         else:
             pending.append(sub)
     return done, pending

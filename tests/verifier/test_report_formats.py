@@ -12,6 +12,7 @@ import json
 import math
 import re
 import types
+import warnings
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -325,6 +326,24 @@ def test_plots_are_inline_svg_without_fixed_size():
     assert 'width="' not in svg.split(">", 1)[0]
     assert error_plot([]) == ""
     assert score_histogram([1.0, 2.0, 6.0], 6.0).startswith("<svg")
+
+
+@pytest.mark.parametrize("far", [1e300, 1.7e308, -1.7e308, math.inf, -math.inf])
+def test_a_plot_with_a_logit_near_or_past_the_largest_float_draws_quietly(far):
+    """Softmax cases reach logits of 1e300; the axis must stay finite, and matplotlib's transform must
+    not spill numpy warnings into a batch's console."""
+    check = CheckResult(
+        "stability.overflow",
+        "stability",
+        "t",
+        True,
+        "",
+        samples=(Sample(far, 1.0, True, 0.1), Sample(-3.0, 0.0, True, 0.0)),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        svg = error_plot([check], "float64", target="sigmoid")
+    assert svg.startswith("<svg") and "viewBox" in svg
 
 
 def test_a_submission_that_could_not_be_graded_has_a_report_saying_why():

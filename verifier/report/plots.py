@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
@@ -20,6 +21,7 @@ from verifier.spec.results import CheckResult
 
 _RC: dict[str, Any] = {"svg.fonttype": "none", "svg.hashsalt": "verifier", "font.size": 9, "axes.titlesize": 9}
 _MAX_BITS = 64.0
+Z_EDGE = 1e300  # the error plot's axis ends here at the most (past it, matplotlib's axis limits overflow)
 
 
 def _regions(precision: str) -> list[tuple[float, float, str, str]]:
@@ -152,16 +154,20 @@ def error_plot(checks: Iterable[CheckResult], precision: str = "float64", title:
     data = error_plot_data(checks, problem)
     if not data.points:
         return ""
-    with rc_context(_RC):  # type: ignore[arg-type]
+    # numpy's overflow in matplotlib's symmetric-log transform near the largest floats is not news
+    with rc_context(_RC), np.errstate(over="ignore", invalid="ignore"):  # type: ignore[arg-type]
         fig = Figure(figsize=(5.6, 3.2), layout="constrained")
         ax = fig.add_subplot()
-        lim = max(10.0, max(abs(p.z) for p in data.points) * 1.3)
+        # the axis reaches 30% past the largest finite |z|, at most Z_EDGE; a z beyond (an infinite
+        # one too) is drawn at the edge of its side
+        finite = [abs(p.z) for p in data.points if math.isfinite(p.z)]
+        lim = min(max(10.0, max(finite, default=0.0) * 1.3), Z_EDGE)
         for lo, hi, _name, colour in _regions(precision):
             lo, hi = max(lo, -lim), min(hi, lim)
             if lo < hi:
                 ax.axvspan(lo, hi, color=colour, lw=0, zorder=0)
         for (key, _label, colour, _count), label in zip(data.legend, data.short):
-            zs = [p.z for p in data.points if p.band == key]
+            zs = [min(max(p.z, -lim), lim) for p in data.points if p.band == key]
             bs = [p.bits for p in data.points if p.band == key]
             if key == FAILED.key:
                 ax.scatter(zs, bs, s=28, c=colour, marker="x", label=label, zorder=4)

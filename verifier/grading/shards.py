@@ -260,7 +260,7 @@ def merge_shards(
 def _copy_submission(source: Path, folder: Path, grade: SubmissionGrade, assignment: Assignment, views: Views) -> None:
     """grade.json into ``folder``, and the submission's views: copied from the shard's ``source``
     folder when it has every one of them (``views.marker``), written from the whole grade otherwise
-    (``grade`` is the one kept for the class views; grade.json is copied as the shard wrote it)."""
+    (``grade`` is the one kept for the class views; the whole one is read again from ``source``)."""
     whole = read_grade(source / "grade.json")
     if whole is None or not same_grade(whole, grade):  # read a moment ago: the shard changed meanwhile
         raise UsageError(f"--merge: {source / 'grade.json'} changed while the shards were merged; run the merge again")

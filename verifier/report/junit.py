@@ -15,7 +15,7 @@ from verifier.report.text import check_feedback
 
 if TYPE_CHECKING:
     from verifier.grading.assignment import Assignment
-    from verifier.grading.grades import CheckGrade, SubmissionGrade, TaskGrade
+    from verifier.grading.grades import SubmissionGrade
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -43,24 +43,27 @@ def junit_parts(grades: Sequence[SubmissionGrade], assignment: Assignment) -> It
         yield empty + "\n"
         return
     yield empty.removesuffix(" />") + ">"
-    for g in grades:
-        yield ET.tostring(_suite(g), encoding="unicode")
+    for g, (tests, failures, errors) in zip(grades, counts):
+        yield ET.tostring(_suite(g, tests, failures, errors), encoding="unicode")
     yield "</testsuites>\n"
 
 
-def _failed(g: SubmissionGrade) -> Iterator[tuple[TaskGrade, CheckGrade]]:
-    return ((task, cg) for task in g.tasks for cg in task.checks if not cg.passed)
-
-
 def _counts(g: SubmissionGrade) -> tuple[int, int, int]:
-    """(tests, failures, errors) of ``g``'s testsuite."""
-    tests = sum(len(task.checks) for task in g.tasks)
-    errors = sum(1 for task, _ in _failed(g) if task.error or g.error)
-    failures = sum(1 for _ in _failed(g)) - errors
+    """(tests, failures, errors) of ``g``'s testsuite: a check that did not pass is an error when its
+    task or the submission could not be graded, else a failure."""
+    tests = failures = errors = 0
+    for task in g.tasks:
+        tests += len(task.checks)
+        failed = sum(not cg.passed for cg in task.checks)
+        if task.error or g.error:
+            errors += failed
+        else:
+            failures += failed
     return tests, failures, errors
 
 
-def _suite(g: SubmissionGrade) -> ET.Element:
+def _suite(g: SubmissionGrade, tests: int, failures: int, errors: int) -> ET.Element:
+    """``g``'s testsuite, with its counts (``_counts``)."""
     suite = ET.Element("testsuite", name=xml_text(g.submission))
     for task in g.tasks:
         by_id = {c.id: c for c in task.result.checks} if task.result is not None else {}
@@ -78,7 +81,6 @@ def _suite(g: SubmissionGrade) -> ET.Element:
             first = text.splitlines()[0] if text else "failed"
             kind = "error" if task.error or g.error else "failure"
             ET.SubElement(case, kind, message=first[:500]).text = text
-    tests, failures, errors = _counts(g)
     suite.set("tests", str(tests))
     suite.set("failures", str(failures))
     suite.set("errors", str(errors))
